@@ -1,0 +1,153 @@
+// One board's session: sequence numbers, snapshot-then-deltas, heartbeats, and the retained
+// snapshot. The view hands in the state the board should show whenever it likes; the session
+// sends only at flush() time and only the difference from what the board already has, so
+// bursts coalesce (the latest state of each pod wins) and memory stays one state per board.
+import { DEFAULT_MAX_FRAME, encodeSnapshot, MSG, packFrames } from '../../protocol/index.ts';
+import type { Transport } from '../transports/types.ts';
+import { cloneDisplayState, emptyDisplayState } from './display-state.ts';
+import type { DisplayState } from './display-state.ts';
+import { diffMessages, stateMessages } from './diff.ts';
+
+export interface SessionOptions {
+  boardId: string;
+  transport: Transport;
+  ledCount: number;
+  maxFrame?: number;
+  /** First sequence number (tests pin it; a fresh bridge picks a random one). */
+  seq?: number;
+  /** Republish the retained snapshot at most this often while the state changes. */
+  retainEveryMs?: number;
+}
+
+export interface SessionStats {
+  snapshots: number;
+  deltaFrames: number;
+  heartbeats: number;
+  messages: number;
+  bytes: number;
+  resyncs: number;
+  retained: number;
+  sendErrors: number;
+}
+
+export class BoardSession {
+  readonly boardId: string;
+  transport: Transport;
+  ledCount: number;
+  maxFrame: number;
+  online = false;
+  lastSeen = 0;
+  private seq: number;
+  private snapshotCounter = 0;
+  private desired: DisplayState = emptyDisplayState();
+  /** What the board has, as far as the bridge knows; undefined until a snapshot went out. */
+  private sent: DisplayState | undefined;
+  private needSnapshot = true;
+  private lastSendAt = 0;
+  private retainedDirty = true;
+  private lastRetainAt = -Infinity;
+  private readonly retainEveryMs: number;
+  readonly stats: SessionStats = { snapshots: 0, deltaFrames: 0, heartbeats: 0, messages: 0, bytes: 0, resyncs: 0, retained: 0, sendErrors: 0 };
+
+  constructor(options: SessionOptions) {
+    this.boardId = options.boardId;
+    this.transport = options.transport;
+    this.ledCount = options.ledCount;
+    this.maxFrame = options.maxFrame ?? DEFAULT_MAX_FRAME;
+    this.seq = (options.seq ?? Math.floor(Math.random() * 65536)) & 0xffff;
+    this.retainEveryMs = options.retainEveryMs ?? 2000;
+  }
+
+  /** The view's latest idea of what this board should show. Cheap; nothing is sent here. */
+  setDesired(state: DisplayState): void {
+    this.desired = state;
+    this.retainedDirty = true;
+  }
+
+  /** After HELLO, RESYNC or anything that makes the board's state unknown. */
+  requestSnapshot(): void {
+    this.needSnapshot = true;
+    this.stats.resyncs++;
+  }
+
+  private take(count: number): number {
+    const first = this.seq;
+    this.seq = (this.seq + count) & 0xffff;
+    return first;
+  }
+
+  private async deliver(frames: Uint8Array[]): Promise<boolean> {
+    try {
+      await this.transport.send(this.boardId, frames);
+      for (const f of frames) this.stats.bytes += f.length;
+      return true;
+    } catch {
+      // The transport counts and reports its own failures; the board is resynced when it returns.
+      this.stats.sendErrors++;
+      this.needSnapshot = true;
+      return false;
+    }
+  }
+
+  /**
+   * Sends what is due: a snapshot if one was asked for, else the delta since the last send, else
+   * a heartbeat once a third of the board's stale timeout has passed in silence.
+   */
+  async flush(now: number): Promise<void> {
+    const target = this.desired;
+    if (this.online && this.needSnapshot) {
+      const messages = stateMessages(target);
+      const count = encodeSnapshot(messages, { snapshot: 0, seq: 0, maxFrame: this.maxFrame }).length;
+      const frames = encodeSnapshot(messages, { snapshot: this.snapshotCounter++ & 0xffff, seq: this.take(count), maxFrame: this.maxFrame });
+      this.needSnapshot = false;
+      this.sent = cloneDisplayState(target);
+      this.lastSendAt = now;
+      this.stats.snapshots++;
+      this.stats.messages += messages.length;
+      await this.deliver(frames);
+    } else if (this.online && this.sent !== undefined) {
+      const delta = diffMessages(this.sent, target);
+      if (delta.length > 0) {
+        const count = packFrames(delta, { seq: 0, maxFrame: this.maxFrame }).length;
+        const frames = packFrames(delta, { seq: this.take(count), maxFrame: this.maxFrame });
+        this.sent = cloneDisplayState(target);
+        this.lastSendAt = now;
+        this.stats.deltaFrames += frames.length;
+        this.stats.messages += delta.length;
+        await this.deliver(frames);
+      } else if (now - this.lastSendAt >= target.heartbeatTimeoutMs / 3) {
+        const frames = packFrames([{ type: MSG.HEARTBEAT, timeoutMs: target.heartbeatTimeoutMs }], { seq: this.take(1) });
+        this.lastSendAt = now;
+        this.stats.heartbeats++;
+        await this.deliver(frames);
+      }
+    }
+    await this.maybeRetain(now);
+  }
+
+  /**
+   * The retained snapshot is the board's state as of the last frame sent: its frames end at the
+   * last used seq, so a board that boots from it expects exactly the next delta. While the board
+   * has not been sent anything yet, it is the desired state ending just before the next seq.
+   */
+  private async maybeRetain(now: number): Promise<void> {
+    if (!this.retainedDirty || now - this.lastRetainAt < this.retainEveryMs) return;
+    const state = this.sent !== undefined && this.online ? this.sent : this.desired;
+    const messages = stateMessages(state);
+    const count = encodeSnapshot(messages, { snapshot: 0, seq: 0, maxFrame: this.maxFrame }).length;
+    const frames = encodeSnapshot(messages, {
+      snapshot: this.snapshotCounter++ & 0xffff,
+      seq: (this.seq - count) & 0xffff,
+      maxFrame: this.maxFrame,
+    });
+    this.retainedDirty = false;
+    this.lastRetainAt = now;
+    try {
+      await this.transport.retainSnapshot(this.boardId, frames);
+      this.stats.retained++;
+    } catch {
+      this.stats.sendErrors++;
+      this.retainedDirty = true;
+    }
+  }
+}
