@@ -1,0 +1,190 @@
+// One board's view of the clusters: which pods it shows, in which lanes, with which colors, and
+// which rollouts and cluster health it reports, as a DisplayState for the link. The ids it hands
+// out (pod handles, groups, lanes, rollouts) are stable while their subject lives.
+import { GROUP_FLAG, HEALTH, LAYOUT } from '../../protocol/index.ts';
+import type { ClusterState, LeanPod } from '../kube/lean.ts';
+import { emptyDisplayState } from '../link/display-state.ts';
+import type { DisplayState } from '../link/display-state.ts';
+import { labelColor, newRevisionTint, paletteColor } from './colors.ts';
+import { IdPool } from './id-pool.ts';
+import { LANE_KIND_OF, planLanes } from './lanes.ts';
+import type { LaneSplit } from './lanes.ts';
+import { podState } from './pod-state.ts';
+import { Selection } from './selection.ts';
+import type { SelectionConfig } from './selection.ts';
+import { newestReplicaSets, podWorkload, rolloutInProgress } from './workloads.ts';
+
+export interface BoardViewConfig extends SelectionConfig {
+  boardId: string;
+  ledCount: number;
+  lanes: LaneSplit;
+  layout: 'compact' | 'grouped' | 'stable';
+  brightness: number;
+  currentCap?: number;
+  fps?: number;
+  heartbeatTimeoutMs?: number;
+}
+
+const LAYOUT_OF = { compact: LAYOUT.COMPACT, grouped: LAYOUT.GROUPED, stable: LAYOUT.STABLE };
+const HEALTH_OF = { healthy: HEALTH.HEALTHY, degraded: HEALTH.DEGRADED, unreachable: HEALTH.UNREACHABLE };
+
+interface Shown {
+  cluster: ClusterState;
+  pod: LeanPod;
+  laneKey: string;
+  groupKey: string;
+  workloadKey: string;
+  isNew: boolean;
+}
+
+export class BoardView {
+  private readonly selection: Selection;
+  private readonly handles = new IdPool(65535);
+  private readonly groups = new IdPool(255);
+  private readonly lanes = new IdPool(255);
+  private readonly rollouts = new IdPool(255);
+
+  constructor(readonly config: BoardViewConfig) {
+    this.selection = new Selection(config);
+  }
+
+  /** Ids that could not be given out (more than 255 groups, ...); shown in the bridge's health. */
+  exhausted(): number {
+    return this.handles.exhausted + this.groups.exhausted + this.lanes.exhausted + this.rollouts.exhausted;
+  }
+
+  private laneKey(cluster: ClusterState, pod: LeanPod, workload: string, firstNode: string | undefined): string {
+    switch (this.config.lanes) {
+      case 'cluster':
+        return cluster.name;
+      case 'node':
+        return `${cluster.name}/${pod.nodeName ?? firstNode ?? '-'}`;
+      case 'namespace':
+        return `${cluster.name}/${pod.namespace}`;
+      case 'workload':
+        return `${cluster.name}/${workload}`;
+      default:
+        return '*';
+    }
+  }
+
+  /** Lanes in display order, including empty clusters and nodes so the layout stays put. */
+  private laneList(clusters: ClusterState[], shown: Shown[]): { key: string; label: string; cluster?: ClusterState; node?: string }[] {
+    const split = this.config.lanes;
+    if (split === 'none') return [{ key: '*', label: clusters.map((c) => c.name).join('+') }];
+    if (split === 'cluster') return clusters.map((c) => ({ key: c.name, label: c.name, cluster: c }));
+    if (split === 'node') {
+      return clusters.flatMap((c) =>
+        [...c.nodes.values()]
+          .filter((n) => this.selection.includesNode(n.name))
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .map((n) => ({ key: `${c.name}/${n.name}`, label: `${n.name} ${n.arch}`.slice(0, 40), cluster: c, node: n.name })),
+      );
+    }
+    const keys = [...new Set(shown.map((s) => s.laneKey))].sort();
+    return keys.map((key) => ({ key, label: key.split('/').slice(1).join('/').slice(0, 40), cluster: shown.find((s) => s.laneKey === key)?.cluster }));
+  }
+
+  compute(all: ClusterState[]): DisplayState {
+    const state = emptyDisplayState();
+    const c = this.config;
+    state.config = { brightness: c.brightness, layout: LAYOUT_OF[c.layout], currentCap: c.currentCap ?? 0, fps: c.fps ?? 0 };
+    state.heartbeatTimeoutMs = c.heartbeatTimeoutMs ?? 15_000;
+    const clusters = all.filter((cl) => this.selection.includesCluster(cl.name));
+
+    const shown: Shown[] = [];
+    const workloadsSeen = new Map<string, { cluster: ClusterState; oldPods: number; laneKey: string; newGroupKey: string; color: string }>();
+    for (const cluster of clusters) {
+      const newest = newestReplicaSets(cluster);
+      const firstNode = [...cluster.nodes.keys()].filter((n) => this.selection.includesNode(n)).sort()[0];
+      const pods = [...cluster.pods.values()].filter((p) => this.selection.shows(p)).sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name));
+      for (const pod of pods) {
+        const pw = podWorkload(cluster, pod, newest);
+        const isNew = pw.currentRevision !== undefined && pod.revision === pw.currentRevision;
+        const laneKey = this.laneKey(cluster, pod, pw.key, firstNode);
+        const groupKey = `${cluster.name}/${pw.key}@${pod.revision ?? ''}`;
+        shown.push({ cluster, pod, laneKey, groupKey, workloadKey: pw.key, isNew });
+        if (pw.workload && pw.workload.kind !== 'ReplicaSet') {
+          const key = `${cluster.name}/${pw.key}`;
+          const entry = workloadsSeen.get(key) ?? { cluster, oldPods: 0, laneKey, newGroupKey: `${cluster.name}/${pw.key}@${pw.currentRevision ?? ''}`, color: '' };
+          if (!isNew && pw.currentRevision !== undefined) entry.oldPods++;
+          workloadsSeen.set(key, entry);
+        }
+      }
+    }
+
+    // Lanes.
+    const lanes = this.laneList(clusters, shown);
+    this.lanes.retain(new Set(lanes.map((l) => l.key)));
+    const laneIds = new Map<string, number>();
+    for (const plan of planLanes(lanes, c.ledCount)) {
+      const id = this.lanes.get(plan.key);
+      if (id === undefined) continue;
+      laneIds.set(plan.key, id);
+      state.lanes[id] = { first: plan.first, count: plan.count, kind: LANE_KIND_OF[c.lanes], label: plan.label };
+      const lane = lanes.find((l) => l.key === plan.key)!;
+      const clusterHealth = lane.cluster ? HEALTH_OF[lane.cluster.health] : HEALTH.HEALTHY;
+      const node = lane.node ? lane.cluster?.nodes.get(lane.node) : undefined;
+      state.clusters[id] = node && !node.ready && clusterHealth === HEALTH.HEALTHY ? HEALTH.UNREACHABLE : clusterHealth;
+    }
+
+    // Groups: one per workload revision; the new side of a rollout is tinted.
+    const activeRollouts = new Set<string>();
+    for (const [key, w] of workloadsSeen) {
+      const workload = w.cluster.workloads.get(key.slice(w.cluster.name.length + 1));
+      if (workload && rolloutInProgress(workload, w.oldPods)) activeRollouts.add(key);
+    }
+    const liveGroups = new Set(shown.map((s) => s.groupKey));
+    for (const key of activeRollouts) liveGroups.add(workloadsSeen.get(key)!.newGroupKey);
+    this.groups.retain(liveGroups);
+    const groupIds = new Map<string, number>();
+    for (const s of shown) {
+      if (groupIds.has(s.groupKey)) continue;
+      const id = this.groups.get(s.groupKey);
+      if (id === undefined) continue;
+      groupIds.set(s.groupKey, id);
+      const base = labelColor(s.pod.labels) ?? paletteColor(`${s.cluster.name}/${s.workloadKey}`);
+      const rolling = s.isNew && activeRollouts.has(`${s.cluster.name}/${s.workloadKey}`);
+      const color = rolling ? newRevisionTint(base) : base;
+      state.groups[id] = { ...color, flags: rolling ? GROUP_FLAG.NEW_REVISION : 0 };
+    }
+
+    // Pods.
+    this.handles.retain(new Set(shown.map((s) => `${s.cluster.name}/${s.pod.uid}`)));
+    for (const s of shown) {
+      const lane = laneIds.get(s.laneKey);
+      const group = groupIds.get(s.groupKey);
+      const handle = this.handles.get(`${s.cluster.name}/${s.pod.uid}`);
+      if (lane === undefined || group === undefined || handle === undefined) continue;
+      state.pods[handle] = { lane, group, state: podState(s.pod) };
+    }
+
+    // Rollouts in progress.
+    this.rollouts.retain(activeRollouts);
+    for (const key of activeRollouts) {
+      const w = workloadsSeen.get(key)!;
+      const workload = w.cluster.workloads.get(key.slice(w.cluster.name.length + 1))!;
+      const id = this.rollouts.get(key);
+      const lane = laneIds.get(w.laneKey);
+      let group = groupIds.get(w.newGroupKey);
+      if (group === undefined) {
+        group = this.groups.get(w.newGroupKey);
+        if (group !== undefined) {
+          const base = paletteColor(key);
+          state.groups[group] = { ...newRevisionTint(base), flags: GROUP_FLAG.NEW_REVISION };
+        }
+      }
+      if (id === undefined || lane === undefined || group === undefined) continue;
+      const cap = (n: number) => Math.max(0, Math.min(65535, n));
+      state.rollouts[id] = {
+        lane,
+        group,
+        desired: cap(workload.desired),
+        updated: cap(workload.updated),
+        ready: cap(workload.ready),
+        available: cap(workload.available),
+      };
+    }
+    return state;
+  }
+}

@@ -1,0 +1,53 @@
+// Hand-built cluster states for view tests.
+import type { ClusterState, LeanNode, LeanPod, LeanWorkload } from '../../bridge/kube/lean.ts';
+import { workloadKey } from '../../bridge/kube/lean.ts';
+
+let uid = 0;
+
+export function pod(over: Partial<LeanPod> & { name: string }): LeanPod {
+  return {
+    uid: `uid-${over.name}-${uid++}`,
+    namespace: 'default',
+    labels: { blinkt: 'show' },
+    nodeName: 'node-a',
+    phase: 'Running',
+    scheduled: true,
+    ready: true,
+    waiting: [],
+    restarts: 0,
+    deleting: false,
+    owner: undefined,
+    revision: undefined,
+    createdAt: uid,
+    ...over,
+  };
+}
+
+export function workload(over: Partial<LeanWorkload> & Pick<LeanWorkload, 'kind' | 'name'>): LeanWorkload {
+  return {
+    uid: `w-${over.name}`,
+    namespace: 'default',
+    labels: {},
+    templateLabels: {},
+    desired: 3,
+    updated: 3,
+    ready: 3,
+    available: 3,
+    revision: undefined,
+    revisionNumber: 0,
+    owner: undefined,
+    pending: false,
+    ...over,
+  };
+}
+
+export function cluster(name: string, parts: { pods?: LeanPod[]; workloads?: LeanWorkload[]; nodes?: LeanNode[]; health?: ClusterState['health'] }): ClusterState {
+  const nodes = parts.nodes ?? [{ name: 'node-a', arch: 'amd64', ready: true, labels: {} }];
+  return {
+    name,
+    health: parts.health ?? 'healthy',
+    pods: new Map((parts.pods ?? []).map((p) => [p.uid, p])),
+    workloads: new Map((parts.workloads ?? []).map((w) => [workloadKey(w.kind, w.namespace, w.name), w])),
+    nodes: new Map(nodes.map((n) => [n.name, n])),
+  };
+}
