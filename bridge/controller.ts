@@ -1,0 +1,108 @@
+// The bridge: clusters -> views -> link -> transports, each part with start()/stop(). The
+// controller only wires them; data flows one way, and a board's HELLO comes back up through the
+// link as "this board exists, with so many LEDs", upon which its view is computed.
+import type { KubeConfig } from '@kubernetes/client-node';
+import { ClusterWatch } from './kube/cluster-watch.ts';
+import type { ClusterWatchOptions } from './kube/cluster-watch.ts';
+import { Link } from './link/link.ts';
+import type { BoardInfo, KnownBoard } from './link/link.ts';
+import type { Transport } from './transports/types.ts';
+import { BoardView } from './view/board-view.ts';
+import type { BoardSettings, BoardViewSettings } from './config/load.ts';
+
+export interface ClusterSource {
+  name: string;
+  kubeConfig: KubeConfig;
+}
+
+export interface BridgeOptions {
+  clusters: ClusterSource[];
+  transports: Transport[];
+  boards: BoardSettings[];
+  /** View settings for boards that say HELLO without being configured. */
+  boardDefaults: BoardViewSettings;
+  nodeName?: string;
+  flushMs?: number;
+  heartbeatTimeoutMs?: number;
+  /** Recompute views at most this often under a burst of cluster events, ms. */
+  viewDebounceMs?: number;
+  watch?: Partial<Pick<ClusterWatchOptions, 'watchdogMs' | 'unreachableAfterMs' | 'backoffMinMs' | 'backoffMaxMs'>>;
+  log?: (line: string) => void;
+}
+
+export class Bridge {
+  readonly clusters: ClusterWatch[];
+  readonly link: Link;
+  private readonly views = new Map<string, BoardView>();
+  private recompute: NodeJS.Timeout | undefined;
+  private started = false;
+  /** View recomputations, and errors in them (a broken view must not stop the others). */
+  readonly counters = { views: 0, viewErrors: 0 };
+
+  constructor(private readonly options: BridgeOptions) {
+    const onChange = () => this.schedule();
+    this.clusters = options.clusters.map(
+      (c) => new ClusterWatch({ name: c.name, kubeConfig: c.kubeConfig, nodeName: options.nodeName, onChange, log: options.log, ...options.watch }),
+    );
+    const known: KnownBoard[] = options.boards
+      .filter((b) => b.ledCount !== undefined)
+      .map((b) => ({ boardId: b.id, ledCount: b.ledCount!, profile: b.profile, transport: b.transport }));
+    this.link = new Link({
+      transports: options.transports,
+      boards: known,
+      flushMs: options.flushMs,
+      log: options.log,
+      onBoard: (board) => this.onBoard(board),
+    });
+  }
+
+  async start(): Promise<void> {
+    this.started = true;
+    for (const c of this.clusters) c.start();
+    await this.link.start();
+    for (const board of this.link.boards()) this.onBoard(board);
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    clearTimeout(this.recompute);
+    for (const c of this.clusters) c.stop();
+    await this.link.stop();
+  }
+
+  private settingsFor(boardId: string): BoardViewSettings {
+    return this.options.boards.find((b) => b.id === boardId) ?? this.options.boardDefaults;
+  }
+
+  private onBoard(board: BoardInfo): void {
+    const view = this.views.get(board.boardId);
+    if (!view || view.config.ledCount !== board.ledCount) {
+      const s = this.settingsFor(board.boardId);
+      this.views.set(
+        board.boardId,
+        new BoardView({ ...s, boardId: board.boardId, ledCount: board.ledCount, heartbeatTimeoutMs: this.options.heartbeatTimeoutMs }),
+      );
+    }
+    this.update(board.boardId);
+  }
+
+  private schedule(): void {
+    if (!this.started || this.recompute) return;
+    this.recompute = setTimeout(() => {
+      this.recompute = undefined;
+      for (const id of this.views.keys()) this.update(id);
+    }, this.options.viewDebounceMs ?? 20);
+  }
+
+  private update(boardId: string): void {
+    const view = this.views.get(boardId);
+    if (!view) return;
+    try {
+      this.counters.views++;
+      this.link.setState(boardId, view.compute(this.clusters.map((c) => c.state())));
+    } catch (err) {
+      this.counters.viewErrors++;
+      this.options.log?.(`bridge: view of ${boardId} failed: ${(err as Error).message}`);
+    }
+  }
+}
