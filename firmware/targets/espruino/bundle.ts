@@ -1,0 +1,75 @@
+// Bundles TypeScript for Espruino with esbuild: one ES2015 file (Espruino runs arrow functions,
+// classes, let/const and template literals), no helpers that need what Espruino lacks (class
+// fields are plain assignments), minified. check.ts then proves the output keeps to what
+// Espruino runs. Node only.
+import { readFileSync } from 'node:fs';
+import { build } from 'esbuild';
+import * as ts from 'typescript';
+import { checkEspruino } from './check.ts';
+import { planNames } from '../nodemcu/names.ts';
+import { LAYOUTS } from '../../../protocol/codec/layout.ts';
+
+/**
+ * Property names esbuild may shorten: what our own TypeScript declares (names.ts), minus message
+ * fields (the decoder sets them by name from the layout tables), minus the entry's exports and
+ * every property name written in the entry file itself (the HAL: the baked PL config, Espruino's
+ * APIs and option objects).
+ */
+export function mangleList(entry: string): string[] {
+  const plan = planNames(entry);
+  const out = new Set(plan.rename);
+  out.delete('prototype');
+  out.delete('type');
+  for (const fields of Object.values(LAYOUTS)) for (const f of fields) out.delete(f.name);
+  const sf = ts.createSourceFile(entry, readFileSync(entry, 'utf8'), ts.ScriptTarget.Latest, true);
+  const strip = (n: ts.Node): void => {
+    if ((ts.isPropertySignature(n) || ts.isPropertyAssignment(n) || ts.isMethodSignature(n)) && ts.isIdentifier(n.name)) out.delete(n.name.text);
+    if (ts.isPropertyAccessExpression(n)) out.delete(n.name.text);
+    ts.forEachChild(n, strip);
+  };
+  strip(sf);
+  // The strip interface is the HAL contract, implemented in the entry: keep it mangled anyway.
+  for (const keepShort of ['set', 'show']) if (plan.rename.has(keepShort)) out.add(keepShort);
+  return [...out].sort();
+}
+
+export interface EspruinoBundle {
+  code: string;
+  bytes: number;
+}
+
+export interface EspruinoBuildOptions {
+  entry: string;
+  /** Expose the entry's exports as this global (tests); firmware files need none. */
+  globalName?: string;
+  /** Code prepended to the bundle (the board's baked config). */
+  banner?: string;
+  minify?: boolean;
+  /** Compile-time constants (e.g. {'PL.transport': '"mqtt"'}): the other branches are dropped. */
+  define?: Record<string, string>;
+  /** Shorten our own property names (see mangleList); default true. */
+  mangle?: boolean;
+}
+
+export async function buildEspruino(options: EspruinoBuildOptions): Promise<EspruinoBundle> {
+  const r = await build({
+    entryPoints: [options.entry],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    globalName: options.globalName,
+    target: 'es2015',
+    platform: 'neutral',
+    minify: options.minify ?? true,
+    mangleProps: options.mangle === false ? undefined : new RegExp(`^(${mangleList(options.entry).join('|')})$`),
+    legalComments: 'none',
+    define: options.define,
+    banner: options.banner ? { js: options.banner } : undefined,
+    tsconfigRaw: { compilerOptions: { useDefineForClassFields: false, verbatimModuleSyntax: true } },
+    logLevel: 'silent',
+  });
+  const code = r.outputFiles[0].text;
+  const problems = checkEspruino(code);
+  if (problems.length > 0) throw new Error(`Espruino build of ${options.entry} uses what Espruino lacks:\n${problems.join('\n')}`);
+  return { code, bytes: Buffer.byteLength(code) };
+}

@@ -1,0 +1,157 @@
+// Espruino HAL around firmware/core: ESP32 (WiFi + the MQTT module, WS2812 via neopixel) and
+// Espruino Pico (USB serial with COBS stream framing, the REPL moved off USB; APA102 via SPI).
+// firmware/build.ts prepends `var PL = {...}` (board profile + flash-time config) and bundles this
+// with esbuild (bundle.ts); after upload, save() and the board starts on every boot (E.on('init')).
+import { Core } from '../../core/core.ts';
+import type { Strip } from '../../core/output.ts';
+import { cobsEncode, Deframer } from '../../../protocol/codec/cobs.ts';
+import type { DecodeError } from '../../../protocol/codec/errors.ts';
+import { HEADER_SIZE, MSG } from '../../../protocol/codec/types.ts';
+
+interface Baked {
+  boardId: string;
+  profile: string;
+  chip: string;
+  ledCount: number;
+  colorOrder: string;
+  pin: string;
+  clockPin: string;
+  transport: string;
+  brightness: number;
+  layout: number;
+  currentCap: number;
+  maPerChannel: number;
+  fps: number;
+  maxFrame: number;
+  topic: string;
+  ssid: string;
+  password: string;
+  mqttHost: string;
+  mqttPort: number;
+  mqttUser: string;
+  mqttPassword: string;
+}
+
+interface Port {
+  on(event: string, cb: (data: string) => void): void;
+  write(data: string): void;
+}
+interface Mqtt {
+  on(event: string, cb: (arg: { topic: string; message: string }) => void): void;
+  connect(): void;
+  subscribe(topic: string): void;
+  publish(topic: string, message: string): void;
+  connected: boolean;
+}
+
+declare const PL: Baked;
+declare const E: { toString(data: number[] | string): string; on(event: string, cb: () => void): void };
+declare const USB: Port;
+declare const LoopbackA: { setConsole(): void };
+declare const SPI1: { setup(options: { mosi: string; sck: string; baud: number }): void; write(data: number[]): void };
+declare function getTime(): number;
+declare function setInterval(cb: () => void, ms: number): number;
+/** Espruino's module loader: a global function (not CommonJS; esbuild must not see a require call). */
+declare const global: { require(name: string): any };
+
+function start(): void {
+  const mod = global.require;
+  // Espruino's getTime() is seconds as a float; the core wants whole milliseconds.
+  const now = () => Math.floor(getTime() * 1000);
+  const n = PL.ledCount;
+  const order = PL.colorOrder;
+  const bytes = new Uint8Array(n * 3);
+  const idx = [order.indexOf('R'), order.indexOf('G'), order.indexOf('B')];
+  // PL.chip and PL.transport are compile-time constants in a board build: dead branches go.
+  if (PL.chip === 'apa102') SPI1.setup({ mosi: PL.pin, sck: PL.clockPin, baud: 4000000 });
+  const strip: Strip = {
+    set: (i: number, r: number, g: number, b: number) => {
+      bytes[i * 3 + idx[0]] = r;
+      bytes[i * 3 + idx[1]] = g;
+      bytes[i * 3 + idx[2]] = b;
+    },
+    show: () => {
+      if (PL.chip !== 'apa102') {
+        mod('neopixel').write(PL.pin, bytes);
+        return;
+      }
+      // APA102: start frame, 0xFF (full global brightness; the core already scaled) + 3 bytes per
+      // LED, end frame of n/2 bits.
+      const out: number[] = [0, 0, 0, 0];
+      for (let i = 0; i < n * 3; i = i + 3) out.push(255, bytes[i], bytes[i + 1], bytes[i + 2]);
+      for (let i = 0; i < n / 16 + 1; i++) out.push(0);
+      SPI1.write(out);
+    },
+  };
+  const base = PL.topic + '/' + PL.boardId + '/';
+  let mqtt: Mqtt | undefined;
+  const send = (frame: string) => {
+    if (PL.transport === 'serial') {
+      const b: number[] = [];
+      for (let i = 0; i < frame.length; i++) b.push(frame.charCodeAt(i));
+      const enc = cobsEncode(b);
+      enc.push(0);
+      USB.write(E.toString(enc));
+    } else if (mqtt !== undefined && mqtt.connected) {
+      mqtt.publish(base + (frame.charCodeAt(HEADER_SIZE) === MSG.RESYNC ? 'resync' : 'hello'), frame);
+    }
+  };
+  const core = new Core(
+    {
+      boardId: PL.boardId,
+      profile: PL.profile,
+      ledCount: n,
+      maxFrame: PL.maxFrame,
+      brightness: PL.brightness,
+      layout: PL.layout,
+      currentCap: PL.currentCap,
+      maPerChannel: PL.maPerChannel,
+      fps: PL.fps,
+      stream: PL.transport === 'serial',
+    },
+    strip,
+    send,
+    now(),
+  );
+  // A broken COBS block reaches the core as an empty frame: counted, and on serial resynced.
+  const deframer = new Deframer(
+    (f: string) => core.receive(f, now()),
+    (_e: DecodeError) => core.receive('', now()),
+    PL.maxFrame,
+  );
+  if (PL.transport === 'serial') {
+    // Take USB from the REPL (reattach with LoopbackB.setConsole() from the IDE to get it back).
+    LoopbackA.setConsole();
+    USB.on('data', (d: string) => deframer.push(d));
+    core.hello(now());
+  } else {
+    const m: Mqtt = mod('MQTT').create(PL.mqttHost, {
+      port: PL.mqttPort,
+      client_id: PL.boardId,
+      username: PL.mqttUser,
+      password: PL.mqttPassword,
+    });
+    mqtt = m;
+    m.on('connected', () => {
+      m.subscribe(base + 'frames');
+      m.subscribe(base + 'snapshot');
+      m.subscribe(PL.topic + '/bridge/state');
+      core.hello(now());
+    });
+    m.on('publish', (p: { topic: string; message: string }) => {
+      if (p.topic === base + 'frames') core.receive(p.message, now());
+      else if (p.topic === base + 'snapshot') deframer.push(p.message);
+      else if (p.message === 'online') core.hello(now());
+    });
+    m.on('disconnected', () => setTimeout(() => m.connect(), 5000));
+    mod('Wifi').connect(PL.ssid, { password: PL.password }, (err: unknown) => {
+      if (!err) m.connect();
+    });
+  }
+  setInterval(() => core.tick(now()), 20);
+  (global as unknown as { podlights: Core }).podlights = core;
+}
+
+declare function setTimeout(cb: () => void, ms: number): number;
+
+E.on('init', start);

@@ -1,0 +1,63 @@
+// `npm run bench:firmware`: the firmware budgets. Minified Espruino file size (budget 12 KB),
+// Lua bundle size (24 KB), Lua memory with 60 pods loaded (16 KB of state), JS objects per pod.
+// Last line: `firmware-espruino-bytes: N` (the largest Espruino board file).
+import { allBoards } from '../../boards/index.ts';
+import { buildEspruinoBoard, buildNodemcu, flashConfig } from '../../firmware/build.ts';
+import { luaHarness } from '../firmware/runtimes.ts';
+import { loaded } from '../firmware/harness.ts';
+import { luaCliMissing, runFengari, runLuaCli } from '../helpers/lua.ts';
+import type { LuaProgram } from '../helpers/lua.ts';
+
+const KB = 1024;
+const config = flashConfig(undefined, { PODLIGHTS_WIFI_SSID: 'ssid-of-typical-length', PODLIGHTS_WIFI_PASSWORD: 'a-typical-password' });
+const line = (name: string, value: string, budget = '') => console.log(`${name.padEnd(44)} ${value.padStart(12)}  ${budget}`);
+
+let espruinoMax = 0;
+for (const b of allBoards()) {
+  if (b.runtime === 'espruino') {
+    const n = Buffer.byteLength(await buildEspruinoBoard(b, config));
+    espruinoMax = Math.max(espruinoMax, n);
+    line(`espruino file ${b.name}`, `${n} B`, `budget ${12 * KB} B ${n <= 12 * KB ? 'ok' : 'OVER'}`);
+  } else if (b.runtime === 'lua5.1' || b.runtime === 'lua5.3') {
+    const n = Buffer.byteLength(buildNodemcu(b, config));
+    line(`lua bundle ${b.name}`, `${n} B`, `budget ${24 * KB} B ${n <= 24 * KB ? 'ok' : 'OVER'}`);
+  }
+}
+
+// Lua memory: heap after loading the bundle (code), then the growth from a board with 60 pods
+// (the state the model, buffers and core keep). collectgarbage("count") is in KB.
+const memCall = (pods: number) =>
+  `(function() collectgarbage("collect"); collectgarbage("collect"); local a = collectgarbage("count"); ` +
+  `KEEP = m.loaded(${pods}); collectgarbage("collect"); collectgarbage("collect"); local b = collectgarbage("count"); ` +
+  `return tostring(math.floor(a * 1024)) .. " " .. tostring(math.floor((b - a) * 1024)) end)()`;
+for (const runtime of ['5.1', '5.3'] as const) {
+  const program: LuaProgram = { bundle: luaHarness(runtime), calls: [memCall(0), memCall(60)] };
+  const cli = runtime === '5.1' ? 'lua5.1' : 'lua5.3';
+  const run = luaCliMissing(cli) ? runFengari : (p: LuaProgram) => runLuaCli(cli, p);
+  const [zero, sixty] = run(program).split('\n').map((l) => l.split(' ').map(Number));
+  const label = luaCliMissing(cli) ? `fengari ${runtime}` : cli;
+  line(`lua ${runtime} heap after load (${label})`, `${sixty[0]} B`, '(code: in flash with LFS on a device)');
+  line(`lua ${runtime} state, board with 0 pods`, `${zero[1]} B`);
+  line(`lua ${runtime} state, board with 60 pods`, `${sixty[1]} B`, `budget ${16 * KB} B ${sixty[1] <= 16 * KB ? 'ok' : 'OVER'}`);
+}
+
+// JS objects per pod: walk everything reachable from the core and count objects and array slots.
+function census(root: unknown): { objects: number; slots: number } {
+  const seen = new Set<unknown>();
+  let objects = 0;
+  let slots = 0;
+  const walk = (v: unknown): void => {
+    if (v === null || typeof v !== 'object' || seen.has(v)) return;
+    seen.add(v);
+    objects++;
+    if (Array.isArray(v)) slots += v.length;
+    for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k]);
+  };
+  walk(root);
+  return { objects, slots };
+}
+const c0 = census(loaded(0));
+const c60 = census(loaded(60));
+line('js objects per pod', ((c60.objects - c0.objects) / 60).toFixed(2), '(structure of arrays: pods are numbers in one array)');
+line('js array slots per pod', ((c60.slots - c0.slots) / 60).toFixed(2));
+console.log(`firmware-espruino-bytes: ${espruinoMax}`);
