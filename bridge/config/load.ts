@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ErrorObject } from 'ajv';
+import { parse as parseYaml } from 'yaml';
 
 const require = createRequire(import.meta.url);
 const Ajv = require('ajv') as typeof import('ajv').default;
@@ -60,6 +61,7 @@ export interface BridgeConfig {
   http: { host: string; port: number; enabled: boolean };
   flushMs: number;
   heartbeatTimeoutMs: number;
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 }
 
 export class ConfigError extends Error {
@@ -132,11 +134,12 @@ export function loadConfig(options: LoadOptions = {}): BridgeConfig {
       throw new ConfigError(`cannot read config ${options.file}: ${(err as Error).message}`);
     }
     try {
-      fromFile = JSON.parse(text) as Record<string, unknown>;
+      // YAML is a superset of JSON: one parser reads podlights.yaml and podlights.json alike.
+      fromFile = (parseYaml(text) ?? {}) as Record<string, unknown>;
     } catch (err) {
-      throw new ConfigError(`config ${options.file} is not valid JSON: ${(err as Error).message}`);
+      throw new ConfigError(`config ${options.file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
     }
-    if (!fromFile || typeof fromFile !== 'object' || Array.isArray(fromFile)) throw new ConfigError(`config ${options.file} must be a JSON object`);
+    if (typeof fromFile !== 'object' || Array.isArray(fromFile)) throw new ConfigError(`config ${options.file} must be a mapping of settings`);
   }
   const merged = merge(merge(fromFile, envOverrides(options.env ?? process.env)), options.overrides ?? {});
   // Boards inherit boardDefaults before the schema fills in its own defaults.

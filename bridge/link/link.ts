@@ -24,6 +24,8 @@ export interface BoardInfo {
   online: boolean;
   transport: string;
   firmware: string;
+  /** Messages the next flush would send: the coalesced queue depth. */
+  pending: number;
   stats: SessionStats;
 }
 
@@ -118,6 +120,7 @@ export class Link {
       maxFrame: s.maxFrame,
       online: s.online,
       transport: s.transport.name,
+      pending: s.pending(),
       stats: { ...s.stats },
     };
   }

@@ -64,6 +64,12 @@ export class BoardSession {
     this.retainedDirty = true;
   }
 
+  /** How many messages the next flush would send (the whole state while a snapshot is due). */
+  pending(): number {
+    if (this.needSnapshot || this.sent === undefined) return stateMessages(this.desired).length;
+    return diffMessages(this.sent, this.desired).length;
+  }
+
   /** After HELLO, RESYNC or anything that makes the board's state unknown. */
   requestSnapshot(): void {
     this.needSnapshot = true;

@@ -5,7 +5,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Bridge } from '../controller.ts';
 import type { Transport } from '../transports/types.ts';
-import { metricsText } from './metrics.ts';
+import { bridgeRegistry } from './metrics.ts';
+import type { Registry } from 'prom-client';
 
 export interface OpsServerOptions {
   bridge: Bridge;
@@ -16,8 +17,11 @@ export interface OpsServerOptions {
 
 export class OpsServer {
   private server: Server | undefined;
+  private readonly registry: Registry;
 
-  constructor(private readonly options: OpsServerOptions) {}
+  constructor(private readonly options: OpsServerOptions) {
+    this.registry = bridgeRegistry(options.bridge, options.transports);
+  }
 
   get port(): number {
     return (this.server?.address() as AddressInfo | null)?.port ?? 0;
@@ -42,7 +46,13 @@ export class OpsServer {
         const r = this.readiness();
         return send(r.ready ? 200 : 503, 'application/json', `${JSON.stringify(r)}\n`);
       }
-      if (url === '/metrics') return send(200, 'text/plain; version=0.0.4', metricsText(this.options.bridge, this.options.transports));
+      if (url === '/metrics') {
+        this.registry.metrics().then(
+          (text) => send(200, this.registry.contentType, text),
+          (err: Error) => send(500, 'text/plain', `metrics failed: ${err.message}\n`),
+        );
+        return;
+      }
       if (url === '/boards') return send(200, 'application/json', `${JSON.stringify(this.options.bridge.link.boards(), null, 2)}\n`);
       send(404, 'text/plain', 'not found: try /healthz /readyz /metrics /boards\n');
     });

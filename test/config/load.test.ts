@@ -28,6 +28,14 @@ t.test('file, env and flags, in that order of strength', async (t) => {
   t.equal(c.boards[0].brightness, 40, 'boards inherit boardDefaults');
 });
 
+t.test('YAML config', async (t) => {
+  const dir = t.testdir({ 'podlights.yaml': 'mqtt:\n  url: mqtts://broker.lan:8883\nboards:\n  - id: desk-1\n    lanes: node\n    selector: app in (web)\n' });
+  const c = loadConfig({ file: join(dir, 'podlights.yaml'), env: {} });
+  t.equal(c.mqtt.url, 'mqtts://broker.lan:8883');
+  t.equal(c.boards[0].selector, 'app in (web)');
+  t.throws(() => loadConfig({ file: join(dir, 'podlights.yaml'), env: {}, overrides: { boards: [{ id: 'x', lanes: 'diagonal' }] } }), /boards\.0\.lanes/);
+});
+
 t.test('bad configs are refused with the setting named', async (t) => {
   const dir = t.testdir({});
   const write = (name: string, text: string) => {
@@ -38,6 +46,7 @@ t.test('bad configs are refused with the setting named', async (t) => {
   t.throws(() => loadConfig({ file: write('a.json', '{"mqtt": {"port": 1}}'), env: {} }), /mqtt: unknown setting 'port'/);
   t.throws(() => loadConfig({ file: write('b.json', '{"boards": [{"id": "x", "layout": "spiral"}]}'), env: {} }), /boards\.0\.layout: must be one of compact, grouped, stable/);
   t.throws(() => loadConfig({ file: write('c.json', '{not json'), env: {} }), ConfigError);
+  t.throws(() => loadConfig({ file: write('e.yaml', '- a list\n'), env: {} }), /must be a mapping/);
   t.throws(() => loadConfig({ file: join(dir, 'missing.json'), env: {} }), /cannot read config/);
   t.throws(() => loadConfig({ file: write('d.json', '{"boards": [{"id": "x"}, {"id": "x"}]}'), env: {} }), /listed twice/);
   t.throws(() => loadConfig({ env: { PODLIGHTS_BROKER_PORT: 'lots' } }), /broker\.port: must be integer/);
