@@ -12,9 +12,21 @@ export interface Command {
 type CommandLoader = () => Promise<Command>;
 
 const commands: Record<string, { summary: string; load: CommandLoader }> = {
+  bridge: {
+    summary: 'watch Kubernetes and drive LED boards over MQTT or USB serial',
+    load: async () => (await import('./bridge.ts')).bridgeCommand,
+  },
+  boards: {
+    summary: 'list the supported board profiles',
+    load: async () => (await import('./boards.ts')).boardsCommand,
+  },
   decode: {
     summary: 'decode protocol v1 frames given as hex (arguments or stdin lines) and print them as JSON',
     load: async () => (await import('./decode.ts')).decodeCommand,
+  },
+  sim: {
+    summary: 'serve simulated Kubernetes clusters (eu, us) with a kubeconfig; play demo scenarios',
+    load: async () => (await import('./sim.ts')).simCommand,
   },
 };
 

@@ -6,6 +6,7 @@ import type { ClusterState, LeanPod } from '../kube/lean.ts';
 import { emptyDisplayState } from '../link/display-state.ts';
 import type { DisplayState } from '../link/display-state.ts';
 import { labelColor, newRevisionTint, paletteColor } from './colors.ts';
+import type { Rgb } from './colors.ts';
 import { IdPool } from './id-pool.ts';
 import { LANE_KIND_OF, planLanes } from './lanes.ts';
 import type { LaneSplit } from './lanes.ts';
@@ -24,6 +25,8 @@ export interface BoardViewConfig extends SelectionConfig {
   fps?: number;
   heartbeatTimeoutMs?: number;
 }
+
+const colorKey = (c: Rgb): string => ((c.r << 16) | (c.g << 8) | c.b).toString(16).padStart(6, '0');
 
 const LAYOUT_OF = { compact: LAYOUT.COMPACT, grouped: LAYOUT.GROUPED, stable: LAYOUT.STABLE };
 const HEALTH_OF = { healthy: HEALTH.HEALTHY, degraded: HEALTH.DEGRADED, unreachable: HEALTH.UNREACHABLE };
@@ -102,7 +105,11 @@ export class BoardView {
         const pw = podWorkload(cluster, pod, newest);
         const isNew = pw.currentRevision !== undefined && pod.revision === pw.currentRevision;
         const laneKey = this.laneKey(cluster, pod, pw.key, firstNode);
-        const groupKey = `${cluster.name}/${pw.key}@${pod.revision ?? ''}`;
+        // A pod without a controller has no workload to share a group with: pods of one color
+        // share one, so a hundred bare pods do not use up a hundred of the 256 groups.
+        const groupKey = pod.owner
+          ? `${cluster.name}/${pw.key}@${pod.revision ?? ''}`
+          : `${cluster.name}/bare@${colorKey(labelColor(pod.labels) ?? paletteColor(`${cluster.name}/${pod.namespace}`))}`;
         shown.push({ cluster, pod, laneKey, groupKey, workloadKey: pw.key, isNew });
         if (pw.workload && pw.workload.kind !== 'ReplicaSet') {
           const key = `${cluster.name}/${pw.key}`;
@@ -140,13 +147,21 @@ export class BoardView {
     const groupIds = new Map<string, number>();
     for (const s of shown) {
       if (groupIds.has(s.groupKey)) continue;
-      const id = this.groups.get(s.groupKey);
-      if (id === undefined) continue;
-      groupIds.set(s.groupKey, id);
-      const base = labelColor(s.pod.labels) ?? paletteColor(`${s.cluster.name}/${s.workloadKey}`);
+      const base = labelColor(s.pod.labels) ?? paletteColor(s.pod.owner ? `${s.cluster.name}/${s.workloadKey}` : `${s.cluster.name}/${s.pod.namespace}`);
       const rolling = s.isNew && activeRollouts.has(`${s.cluster.name}/${s.workloadKey}`);
       const color = rolling ? newRevisionTint(base) : base;
-      state.groups[id] = { ...color, flags: rolling ? GROUP_FLAG.NEW_REVISION : 0 };
+      const flags = rolling ? GROUP_FLAG.NEW_REVISION : 0;
+      let id = this.groups.get(s.groupKey);
+      if (id === undefined) {
+        // All 256 groups in use (counted by exhausted()): share one of the same color, or the first.
+        const same = Object.entries(state.groups).find(([, g]) => g.r === color.r && g.g === color.g && g.b === color.b && g.flags === flags);
+        id = same ? Number(same[0]) : Number(Object.keys(state.groups)[0] ?? 0);
+        groupIds.set(s.groupKey, id);
+        if (!same && state.groups[id] === undefined) state.groups[id] = { ...color, flags };
+        continue;
+      }
+      groupIds.set(s.groupKey, id);
+      state.groups[id] = { ...color, flags };
     }
 
     // Pods.
