@@ -86,12 +86,23 @@ export class Bridge {
     this.update(board.boardId);
   }
 
+  /** How long the last recomputation of every view took, ms. */
+  private lastComputeMs = 0;
+
+  /**
+   * Recomputes the views after a quiet moment, and never more than a fifth of the time: under an
+   * event storm on a big cluster the views lag a little more instead of eating the CPU. The
+   * link sends only differences, so nothing is lost by skipping intermediate states.
+   */
   private schedule(): void {
     if (!this.started || this.recompute) return;
+    const wait = Math.max(this.options.viewDebounceMs ?? 20, this.lastComputeMs * 4);
     this.recompute = setTimeout(() => {
       this.recompute = undefined;
+      const start = performance.now();
       for (const id of this.views.keys()) this.update(id);
-    }, this.options.viewDebounceMs ?? 20);
+      this.lastComputeMs = performance.now() - start;
+    }, wait);
   }
 
   private update(boardId: string): void {

@@ -5,7 +5,9 @@ import { MSG } from '../../protocol/index.ts';
 import type { Message } from '../../protocol/index.ts';
 import type { DisplayState } from './display-state.ts';
 
-const keys = (o: Record<number, unknown>): number[] => Object.keys(o).map(Number).sort((a, b) => a - b);
+// Integer-like keys come out of Object.keys in ascending order already (ECMAScript's own
+// property order), so no sort is needed.
+const keys = (o: Record<number, unknown>): number[] => Object.keys(o).map(Number);
 
 function same(a: object | undefined, b: object | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;

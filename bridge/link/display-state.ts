@@ -64,7 +64,11 @@ export function emptyDisplayState(): DisplayState {
   };
 }
 
-/** A deep copy, so later changes by the view never alter what the link believes was sent. */
+/**
+ * A deep copy. The view hands the link a fresh state each time and never touches it again (the
+ * contract of BoardSession.setDesired), so the link keeps references; this is for callers that
+ * want to change a state they passed on.
+ */
 export function cloneDisplayState(s: DisplayState): DisplayState {
   return structuredClone(s);
 }

@@ -4,7 +4,7 @@
 // bursts coalesce (the latest state of each pod wins) and memory stays one state per board.
 import { DEFAULT_MAX_FRAME, encodeSnapshot, MSG, packFrames } from '../../protocol/index.ts';
 import type { Transport } from '../transports/types.ts';
-import { cloneDisplayState, emptyDisplayState } from './display-state.ts';
+import { emptyDisplayState } from './display-state.ts';
 import type { DisplayState } from './display-state.ts';
 import { diffMessages, stateMessages } from './diff.ts';
 
@@ -43,6 +43,8 @@ export class BoardSession {
   /** What the board has, as far as the bridge knows; undefined until a snapshot went out. */
   private sent: DisplayState | undefined;
   private needSnapshot = true;
+  /** setDesired was called since the last delta: only then is a diff worth computing. */
+  private changed = true;
   private lastSendAt = 0;
   private retainedDirty = true;
   private lastRetainAt = -Infinity;
@@ -58,16 +60,20 @@ export class BoardSession {
     this.retainEveryMs = options.retainEveryMs ?? 2000;
   }
 
-  /** The view's latest idea of what this board should show. Cheap; nothing is sent here. */
+  /**
+   * The view's latest idea of what this board should show. Cheap; nothing is sent here. The
+   * state must not be changed afterwards: the session keeps it by reference.
+   */
   setDesired(state: DisplayState): void {
     this.desired = state;
+    this.changed = true;
     this.retainedDirty = true;
   }
 
   /** How many messages the next flush would send (the whole state while a snapshot is due). */
   pending(): number {
     if (this.needSnapshot || this.sent === undefined) return stateMessages(this.desired).length;
-    return diffMessages(this.sent, this.desired).length;
+    return this.changed ? diffMessages(this.sent, this.desired).length : 0;
   }
 
   /** After HELLO, RESYNC or anything that makes the board's state unknown. */
@@ -106,22 +112,24 @@ export class BoardSession {
       const count = encodeSnapshot(messages, { snapshot: 0, seq: 0, maxFrame: this.maxFrame }).length;
       const frames = encodeSnapshot(messages, { snapshot: this.snapshotCounter++ & 0xffff, seq: this.take(count), maxFrame: this.maxFrame });
       this.needSnapshot = false;
-      this.sent = cloneDisplayState(target);
+      this.sent = target;
+      this.changed = false;
       this.lastSendAt = now;
       this.stats.snapshots++;
       this.stats.messages += messages.length;
       await this.deliver(frames);
     } else if (this.online && this.sent !== undefined) {
-      const delta = diffMessages(this.sent, target);
+      const delta = this.changed ? diffMessages(this.sent, target) : [];
+      this.changed = false;
       if (delta.length > 0) {
         const count = packFrames(delta, { seq: 0, maxFrame: this.maxFrame }).length;
         const frames = packFrames(delta, { seq: this.take(count), maxFrame: this.maxFrame });
-        this.sent = cloneDisplayState(target);
+        this.sent = target;
         this.lastSendAt = now;
         this.stats.deltaFrames += frames.length;
         this.stats.messages += delta.length;
         await this.deliver(frames);
-      } else if (now - this.lastSendAt >= target.heartbeatTimeoutMs / 3) {
+      } else if (delta.length === 0 && now - this.lastSendAt >= target.heartbeatTimeoutMs / 3) {
         const frames = packFrames([{ type: MSG.HEARTBEAT, timeoutMs: target.heartbeatTimeoutMs }], { seq: this.take(1) });
         this.lastSendAt = now;
         this.stats.heartbeats++;

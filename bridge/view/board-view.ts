@@ -14,6 +14,9 @@ import { podState } from './pod-state.ts';
 import { Selection } from './selection.ts';
 import type { SelectionConfig } from './selection.ts';
 import { newestReplicaSets, podWorkload, rolloutInProgress } from './workloads.ts';
+import type { PodWorkload } from './workloads.ts';
+import type { LeanWorkload } from '../kube/lean.ts';
+import { workloadKey } from '../kube/lean.ts';
 
 export interface BoardViewConfig extends SelectionConfig {
   boardId: string;
@@ -38,7 +41,23 @@ interface Shown {
   groupKey: string;
   workloadKey: string;
   isNew: boolean;
+  handleKey: string;
+  state: number;
 }
+
+/** What a pod object alone decides; kept per object (the reflector replaces objects that change). */
+interface Derived {
+  cluster: string;
+  shows: boolean;
+  handleKey: string;
+  state: number;
+  /** Undefined when it depends on more than the pod (an unscheduled pod in node lanes). */
+  laneKey: string | undefined;
+  workload?: { rsKey: string | undefined; rs: unknown; result: PodWorkload; newestKey: string | undefined };
+  groupKey?: string;
+}
+
+const byAge = (a: LeanPod, b: LeanPod): number => a.createdAt - b.createdAt || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 export class BoardView {
   private readonly selection: Selection;
@@ -47,8 +66,42 @@ export class BoardView {
   private readonly lanes = new IdPool(255);
   private readonly rollouts = new IdPool(255);
 
+  /** By pod uid; an entry is valid while it belongs to the same pod object (see derived()). */
+  private derivedCache = new Map<string, Derived & { pod: LeanPod; seen: number }>();
+  private generation = 0;
+
   constructor(readonly config: BoardViewConfig) {
     this.selection = new Selection(config);
+  }
+
+  private derived(cluster: ClusterState, pod: LeanPod): Derived {
+    let d = this.derivedCache.get(pod.uid);
+    if (d === undefined || d.pod !== pod || d.cluster !== cluster.name) {
+      const split = this.config.lanes;
+      const laneKey =
+        split === 'node' && pod.nodeName === undefined ? undefined
+        : split === 'workload' ? undefined
+        : this.laneKey(cluster, pod, '', undefined);
+      d = { pod, seen: 0, cluster: cluster.name, shows: this.selection.shows(pod), handleKey: `${cluster.name}/${pod.uid}`, state: podState(pod), laneKey };
+      this.derivedCache.set(pod.uid, d);
+    }
+    d.seen = this.generation;
+    return d;
+  }
+
+  /** podWorkload, remembered per pod object while its ReplicaSet object stays the same. */
+  private workloadOf(cluster: ClusterState, pod: LeanPod, d: Derived, newest: Map<string, LeanWorkload>): PodWorkload {
+    const w = d.workload;
+    if (w !== undefined && (w.rsKey === undefined || cluster.workloads.get(w.rsKey) === w.rs)) {
+      if (w.newestKey === undefined) return w.result;
+      return { ...w.result, currentRevision: newest.get(w.newestKey)?.revision };
+    }
+    const result = podWorkload(cluster, pod, newest);
+    d.groupKey = undefined; // it names the workload
+    const rsKey = pod.owner?.kind === 'ReplicaSet' ? workloadKey('ReplicaSet', pod.namespace, pod.owner.name) : undefined;
+    const newestKey = rsKey !== undefined && result.key.startsWith('Deployment/') ? result.key : undefined;
+    d.workload = { rsKey, rs: rsKey ? cluster.workloads.get(rsKey) : undefined, result, newestKey };
+    return result;
   }
 
   /** Ids that could not be given out (more than 255 groups, ...); shown in the bridge's health. */
@@ -77,15 +130,20 @@ export class BoardView {
     if (split === 'none') return [{ key: '*', label: clusters.map((c) => c.name).join('+') }];
     if (split === 'cluster') return clusters.map((c) => ({ key: c.name, label: c.name, cluster: c }));
     if (split === 'node') {
-      return clusters.flatMap((c) =>
-        [...c.nodes.values()]
-          .filter((n) => this.selection.includesNode(n.name))
-          .sort((a, b) => a.name.localeCompare(b.name))
-          .map((n) => ({ key: `${c.name}/${n.name}`, label: `${n.name} ${n.arch}`.slice(0, 40), cluster: c, node: n.name })),
-      );
+      return clusters.flatMap((c) => {
+        // Known nodes (even empty ones, so the layout stays put) plus any node a shown pod names
+        // that the node watch has not delivered (yet): a pod is never dropped for want of a lane.
+        const names = new Set([...c.nodes.keys()].filter((n) => this.selection.includesNode(n)));
+        for (const s of shown) if (s.cluster === c) names.add(s.laneKey.slice(c.name.length + 1));
+        return [...names].sort().map((name) => {
+          const n = c.nodes.get(name);
+          return { key: `${c.name}/${name}`, label: (n ? `${name} ${n.arch}` : name).slice(0, 40), cluster: c, node: name };
+        });
+      });
     }
-    const keys = [...new Set(shown.map((s) => s.laneKey))].sort();
-    return keys.map((key) => ({ key, label: key.split('/').slice(1).join('/').slice(0, 40), cluster: shown.find((s) => s.laneKey === key)?.cluster }));
+    const byKey = new Map<string, ClusterState>();
+    for (const s of shown) if (!byKey.has(s.laneKey)) byKey.set(s.laneKey, s.cluster);
+    return [...byKey.keys()].sort().map((key) => ({ key, label: key.split('/').slice(1).join('/').slice(0, 40), cluster: byKey.get(key) }));
   }
 
   compute(all: ClusterState[]): DisplayState {
@@ -95,22 +153,25 @@ export class BoardView {
     state.heartbeatTimeoutMs = c.heartbeatTimeoutMs ?? 15_000;
     const clusters = all.filter((cl) => this.selection.includesCluster(cl.name));
 
+    this.generation++;
     const shown: Shown[] = [];
     const workloadsSeen = new Map<string, { cluster: ClusterState; oldPods: number; laneKey: string; newGroupKey: string; color: string }>();
     for (const cluster of clusters) {
       const newest = newestReplicaSets(cluster);
       const firstNode = [...cluster.nodes.keys()].filter((n) => this.selection.includesNode(n)).sort()[0];
-      const pods = [...cluster.pods.values()].filter((p) => this.selection.shows(p)).sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name));
+      const pods = [...cluster.pods.values()].filter((p) => this.derived(cluster, p).shows).sort(byAge);
       for (const pod of pods) {
-        const pw = podWorkload(cluster, pod, newest);
+        const d = this.derived(cluster, pod);
+        const pw = this.workloadOf(cluster, pod, d, newest);
         const isNew = pw.currentRevision !== undefined && pod.revision === pw.currentRevision;
-        const laneKey = this.laneKey(cluster, pod, pw.key, firstNode);
+        const laneKey = d.laneKey ?? this.laneKey(cluster, pod, pw.key, firstNode);
         // A pod without a controller has no workload to share a group with: pods of one color
         // share one, so a hundred bare pods do not use up a hundred of the 256 groups.
-        const groupKey = pod.owner
+        d.groupKey ??= pod.owner
           ? `${cluster.name}/${pw.key}@${pod.revision ?? ''}`
           : `${cluster.name}/bare@${colorKey(labelColor(pod.labels) ?? paletteColor(`${cluster.name}/${pod.namespace}`))}`;
-        shown.push({ cluster, pod, laneKey, groupKey, workloadKey: pw.key, isNew });
+        const groupKey = d.groupKey;
+        shown.push({ cluster, pod, laneKey, groupKey, workloadKey: pw.key, isNew, handleKey: d.handleKey, state: d.state });
         if (pw.workload && pw.workload.kind !== 'ReplicaSet') {
           const key = `${cluster.name}/${pw.key}`;
           const entry = workloadsSeen.get(key) ?? { cluster, oldPods: 0, laneKey, newGroupKey: `${cluster.name}/${pw.key}@${pw.currentRevision ?? ''}`, color: '' };
@@ -119,6 +180,8 @@ export class BoardView {
         }
       }
     }
+
+    for (const [uid, d] of this.derivedCache) if (d.seen !== this.generation) this.derivedCache.delete(uid);
 
     // Lanes.
     const lanes = this.laneList(clusters, shown);
@@ -165,13 +228,13 @@ export class BoardView {
     }
 
     // Pods.
-    this.handles.retain(new Set(shown.map((s) => `${s.cluster.name}/${s.pod.uid}`)));
+    this.handles.retain(new Set(shown.map((s) => s.handleKey)));
     for (const s of shown) {
       const lane = laneIds.get(s.laneKey);
       const group = groupIds.get(s.groupKey);
-      const handle = this.handles.get(`${s.cluster.name}/${s.pod.uid}`);
+      const handle = this.handles.get(s.handleKey);
       if (lane === undefined || group === undefined || handle === undefined) continue;
-      state.pods[handle] = { lane, group, state: podState(s.pod) };
+      state.pods[handle] = { lane, group, state: s.state };
     }
 
     // Rollouts in progress.
