@@ -10,11 +10,9 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { allBoards } from '../boards/index.ts';
 import type { BoardProfile } from '../boards/index.ts';
-import { buildLua } from '../tools/lua/build.ts';
 import { LAYOUT } from '../protocol/codec/types.ts';
 import { buildEspruino } from './targets/espruino/bundle.ts';
-import { minifyLua } from './targets/nodemcu/minify.ts';
-import { planNames } from './targets/nodemcu/names.ts';
+import { buildLuaBundle } from './targets/nodemcu/bundle.ts';
 
 export interface FlashConfig {
   ssid: string;
@@ -82,20 +80,21 @@ export const ESPRUINO_ENTRY = 'firmware/targets/espruino/main.ts';
 /** The NodeMCU init.lua for a board (minified; budget 24 KB). */
 export function buildNodemcu(board: BoardProfile, config: FlashConfig): string {
   const runtime = board.runtime === 'lua5.1' ? '5.1' : '5.3';
-  const plan = planNames(LUA_ENTRY);
-  const code = minifyLua(buildLua({ entry: LUA_ENTRY, runtime }).code, { fields: plan.rename, keep: plan.keep });
+  const code = buildLuaBundle(LUA_ENTRY, runtime);
   const pl = Object.entries(baked(board, config)).map(([k, v]) => `${k}=${luaValue(v)}`);
   return `PL={${pl.join(',')}}\n${code}`;
 }
 
-/** The Espruino file for a board (minified; budget 12 KB). */
+/**
+ * The Espruino file for a board (minified; budget 12 KB). Every `PL.<key>` the HAL reads is a
+ * compile-time constant here (esbuild `define`): the values land where they are used, branches
+ * for other chips and transports are dropped, and no config object is left in the file.
+ */
 export async function buildEspruinoBoard(board: BoardProfile, config: FlashConfig): Promise<string> {
   const pl = baked(board, config);
-  const r = await buildEspruino({
-    entry: ESPRUINO_ENTRY,
-    banner: `var PL=${JSON.stringify(pl)};`,
-    define: { 'PL.transport': JSON.stringify(pl.transport), 'PL.chip': JSON.stringify(pl.chip) },
-  });
+  const define: Record<string, string> = {};
+  for (const [k, v] of Object.entries(pl)) define[`PL.${k}`] = JSON.stringify(v);
+  const r = await buildEspruino({ entry: ESPRUINO_ENTRY, define });
   return r.code;
 }
 

@@ -6,6 +6,7 @@
 
 import { POD_STATE } from '../../protocol/codec/types.ts';
 import { GONE, GONE_MS } from './model.ts';
+import { low, mid, top } from './pack.ts';
 
 export const RED = 0xff0000;
 export const WHITE = 0xffffff;
@@ -25,31 +26,22 @@ export const FLASH_MS = 400;
 /** How long a terminating pod takes to fade to its floor. */
 export const FADE_MS = 2000;
 
-export function red(c: number): number {
-  return Math.floor(c / 65536);
-}
-export function green(c: number): number {
-  return Math.floor(c / 256) % 256;
-}
-export function blue(c: number): number {
-  return c % 256;
-}
 export function rgb(r: number, g: number, b: number): number {
   return r * 65536 + g * 256 + b;
 }
 
 /** Colour `c` at `level`/255. */
 export function dim(c: number, level: number): number {
-  return rgb(Math.floor((red(c) * level) / 255), Math.floor((green(c) * level) / 255), Math.floor((blue(c) * level) / 255));
+  return rgb(Math.floor((top(c) * level) / 255), Math.floor((mid(c) * level) / 255), Math.floor((low(c) * level) / 255));
 }
 
 /** `a` blended into `b`: w/den of `b`. */
 export function mix(a: number, b: number, w: number, den: number): number {
   const v = den - w;
   return rgb(
-    Math.floor((red(a) * v + red(b) * w) / den),
-    Math.floor((green(a) * v + green(b) * w) / den),
-    Math.floor((blue(a) * v + blue(b) * w) / den),
+    Math.floor((top(a) * v + top(b) * w) / den),
+    Math.floor((mid(a) * v + mid(b) * w) / den),
+    Math.floor((low(a) * v + low(b) * w) / den),
   );
 }
 

@@ -13,8 +13,7 @@ import { checkFrame, eachMessage } from '../../protocol/codec/decoder.ts';
 import { CAP, FLAG, HEADER_SIZE, MSG, RESYNC_REASON } from '../../protocol/codec/types.ts';
 import type { Message } from '../../protocol/codec/types.ts';
 import { Model } from './model.ts';
-import { drawModel, newScratch } from './render.ts';
-import type { Scratch } from './render.ts';
+import { drawModel } from './render.ts';
 import { drawStale, drawWaiting, output } from './output.ts';
 import type { Strip } from './output.ts';
 import { FIRMWARE_VERSION } from './settings.ts';
@@ -58,7 +57,8 @@ export class Core {
   private settings: Settings;
   private strip: Strip;
   private send: Send;
-  private scratch: Scratch;
+  /** The renderer's work array (render.ts orderLane). */
+  private order: number[] = [];
   private upSeq = 0;
   private badRun = 0;
   private lastFrameAt: number;
@@ -69,8 +69,8 @@ export class Core {
   private snapNext = 0;
   private snapMessages = 0;
   private snapOk = false;
+  /** Something changed or animates: the next tick renders. */
   private dirty = true;
-  private animating = false;
   private wasStale = false;
   private lastRenderAt = -100000;
 
@@ -79,7 +79,6 @@ export class Core {
     this.strip = strip;
     this.send = send;
     this.model = new Model(settings);
-    this.scratch = newScratch();
     for (let k = 0; k < settings.ledCount; k++) this.buf.push(0);
     this.lastFrameAt = now;
     this.lastResyncAt = now;
@@ -212,17 +211,16 @@ export class Core {
     if (!this.synced && this.stats.snapshots === 0) {
       drawWaiting(this.buf, now);
     } else {
-      moves = drawModel(this.model, this.buf, now, this.scratch);
+      moves = drawModel(this.model, this.buf, now, this.order);
       if (this.stale(now)) {
         drawStale(this.buf, now);
         moves = true;
       }
     }
-    this.ma = output(this.buf, this.strip, this.model.brightness, this.model.currentCap, this.settings.maPerChannel);
+    this.ma = output(this.buf, this.strip, this.model.level, this.model.capMa, this.settings.maPerChannel);
     this.stats.renders = this.stats.renders + 1;
     this.lastRenderAt = now;
-    this.dirty = false;
-    this.animating = moves;
+    this.dirty = moves;
     return moves;
   }
 
@@ -240,8 +238,7 @@ export class Core {
       this.wasStale = stale;
       this.dirty = true;
     }
-    if (!this.dirty && !this.animating) return false;
-    if (now - this.lastRenderAt < Math.floor(1000 / this.model.fps)) return false;
+    if (!this.dirty || now - this.lastRenderAt < Math.floor(1000 / this.model.rate)) return false;
     this.render(now);
     return true;
   }

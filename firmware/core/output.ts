@@ -3,7 +3,8 @@
 // Integer math, so every runtime sends the same bytes.
 // Portable subset.
 
-import { AMBER, blink, blue, BLUE, dim, green, red, wave } from './anim.ts';
+import { AMBER, blink, BLUE, dim, wave } from './anim.ts';
+import { low, mid, top } from './pack.ts';
 
 /** The LED strip as each runtime drives it; it stores and orders the bytes its own way. */
 export interface Strip {
@@ -28,10 +29,11 @@ export function drawStale(buf: number[], now: number): void {
  * `capMa` (0: no cap). Returns the estimated draw in mA after scaling.
  */
 export function output(buf: number[], strip: Strip, brightness: number, capMa: number, maPerChannel: number): number {
+  // dim() keeps each channel's floor(v * brightness / 255) exactly (channels stay below 256).
   let sum = 0;
   for (let k = 0; k < buf.length; k++) {
-    const c = buf[k];
-    sum = sum + Math.floor((red(c) * brightness) / 255) + Math.floor((green(c) * brightness) / 255) + Math.floor((blue(c) * brightness) / 255);
+    const c = dim(buf[k], brightness);
+    sum = sum + top(c) + mid(c) + low(c);
   }
   let ma = Math.floor((sum * maPerChannel) / 255);
   // factor/256 of every channel when over the cap.
@@ -41,13 +43,8 @@ export function output(buf: number[], strip: Strip, brightness: number, capMa: n
     ma = Math.floor((ma * factor) / 256);
   }
   for (let k = 0; k < buf.length; k++) {
-    const c = buf[k];
-    strip.set(
-      k,
-      Math.floor((Math.floor((red(c) * brightness) / 255) * factor) / 256),
-      Math.floor((Math.floor((green(c) * brightness) / 255) * factor) / 256),
-      Math.floor((Math.floor((blue(c) * brightness) / 255) * factor) / 256),
-    );
+    const c = dim(buf[k], brightness);
+    strip.set(k, Math.floor((top(c) * factor) / 256), Math.floor((mid(c) * factor) / 256), Math.floor((low(c) * factor) / 256));
   }
   strip.show();
   return ma;

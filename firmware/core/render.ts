@@ -9,68 +9,68 @@
 
 import { HEALTH, LAYOUT } from '../../protocol/codec/types.ts';
 import { animated, blink, DARK_RED, dim, failing, FLASH_MS, MAGENTA, mix, podColor, RED, WHITE, wave } from './anim.ts';
-import { GONE, GONE_MS, L_COUNT, L_FIRST, L_HEALTH, LANE, P_BORN, P_GROUP, P_LANE, P_SINCE, P_SLOT, P_STATE, POD } from './model.ts';
+import { GONE, GONE_MS, L_COUNT, L_FIRST, L_HEALTH, LANE, P_BORN, P_INFO, P_SINCE, POD } from './model.ts';
+import { low, mid, top } from './pack.ts';
 import { R_AVAILABLE, R_DESIRED, R_LANE, R_READY, R_UPDATED, ROLLOUT } from './model.ts';
 import type { Model } from './model.ts';
 
-/** Reusable work arrays, so a frame allocates nothing once they have grown. */
-export interface Scratch {
-  order: number[];
-  key: number[];
-}
-
-export function newScratch(): Scratch {
-  return { order: [], key: [] };
-}
-
-/** Fills scratch.order with the lane's visible pods in display order; returns how many. */
-function orderLane(model: Model, lane: number, now: number, s: Scratch): number {
+/**
+ * Fills `order` (a reusable work array, so a frame allocates nothing once it has grown) with the
+ * lane's visible pods in display order, each as key * 1024 + pod index (key: the position in
+ * arrival order, group then arrival, or the stable slot; below 2^28); returns how many.
+ */
+function orderLane(model: Model, lane: number, now: number, order: number[]): number {
   const p = model.pods;
   let n = 0;
-  for (let i = 0; i < model.podCount(); i++) {
+  for (let i = 0; i * POD < p.length; i++) {
     const at = i * POD;
-    if (p[at + P_LANE] === lane && !(p[at + P_STATE] === GONE && now - p[at + P_SINCE] >= GONE_MS)) {
-      let key = i;
-      if (model.layout === LAYOUT.GROUPED) key = p[at + P_GROUP] * 1024 + i;
-      else if (model.layout === LAYOUT.STABLE) key = p[at + P_SLOT];
+    if (top(p[at + P_INFO]) === lane && !(low(p[at + P_INFO]) === GONE && now - p[at + P_SINCE] >= GONE_MS)) {
+      let e = i * 1025;
+      if (model.arrange === LAYOUT.GROUPED) e = (mid(p[at + P_INFO]) * 1024 + i) * 1024 + i;
+      else if (model.arrange === LAYOUT.STABLE) e = (p[at] % 512) * 1024 + i;
       // Insertion sort: the input is nearly sorted already (arrival order).
       let j = n;
-      if (j === s.order.length) {
-        s.order.push(0);
-        s.key.push(0);
-      }
-      while (j > 0 && s.key[j - 1] > key) {
-        s.order[j] = s.order[j - 1];
-        s.key[j] = s.key[j - 1];
+      if (j === order.length) order.push(0);
+      while (j > 0 && order[j - 1] > e) {
+        order[j] = order[j - 1];
         j = j - 1;
       }
-      s.order[j] = i;
-      s.key[j] = key;
+      order[j] = e;
       n = n + 1;
     }
   }
   return n;
 }
 
-/** Does pod i's colour change with time? */
-function moving(model: Model, i: number, now: number): boolean {
-  return animated(model.pods[i * POD + P_STATE]) || now - model.pods[i * POD + P_BORN] < FLASH_MS;
+/** Does the pod at `at` change colour with time? */
+function moving(model: Model, at: number, now: number): boolean {
+  return animated(low(model.pods[at + P_INFO])) || now - model.pods[at + P_BORN] < FLASH_MS;
 }
 
-/** Colour of pod i at `now`. */
-function colorOf(model: Model, i: number, now: number): number {
-  const at = i * POD;
+/** Colour of the pod at `at` at `now`. */
+function colorOf(model: Model, at: number, now: number): number {
   const p = model.pods;
-  return podColor(model.color(p[at + P_GROUP]), p[at + P_STATE], p[at + P_SINCE], p[at + P_BORN], now);
+  return podColor(model.color(mid(p[at + P_INFO])), low(p[at + P_INFO]), p[at + P_SINCE], p[at + P_BORN], now);
 }
 
-/** Index (into order) of the first pod of the run [a, b) whose group most pods of the run share. */
-function majority(model: Model, s: Scratch, a: number, b: number): number {
+/** Pod record offset of order entry k. */
+function podAt(order: number[], k: number): number {
+  return (order[k] % 1024) * POD;
+}
+
+/** Position of order entry k on the lane: its stable slot, or k. */
+function position(model: Model, order: number[], k: number): number {
+  return model.arrange === LAYOUT.STABLE ? Math.floor(order[k] / 1024) : k;
+}
+
+/** Order entry of the first pod of the run [a, b) whose group most pods of the run share. */
+function majority(model: Model, order: number[], a: number, b: number): number {
+  const p = model.pods;
   let best = a;
   let bestCount = 0;
   for (let x = a; x < b; x++) {
     let count = 0;
-    for (let y = a; y < b; y++) if (model.pods[s.order[y] * POD + P_GROUP] === model.pods[s.order[x] * POD + P_GROUP]) count = count + 1;
+    for (let y = a; y < b; y++) if (mid(p[podAt(order, y) + P_INFO]) === mid(p[podAt(order, x) + P_INFO])) count = count + 1;
     if (count > bestCount) {
       best = x;
       bestCount = count;
@@ -79,31 +79,26 @@ function majority(model: Model, s: Scratch, a: number, b: number): number {
   return best;
 }
 
-/** Draws one lane into buf; returns true when something in it animates. */
-function drawLane(model: Model, li: number, buf: number[], now: number, s: Scratch): boolean {
-  const first = model.lanes[li * LANE + L_FIRST];
-  let leds = model.lanes[li * LANE + L_COUNT];
-  if (first >= buf.length) return false;
+/** Draws the lane record at `li` (offset) into buf; returns true when something in it animates. */
+function drawLane(model: Model, li: number, buf: number[], now: number, order: number[]): boolean {
+  const lanes = model.lanes;
+  const first = lanes[li + L_FIRST];
+  let leds = lanes[li + L_COUNT];
   if (first + leds > buf.length) leds = buf.length - first;
   if (leds <= 0) return false;
-  for (let k = 0; k < leds; k++) buf[first + k] = 0;
-  const health = model.lanes[li * LANE + L_HEALTH];
-  if (health === HEALTH.UNREACHABLE) {
-    for (let k = 0; k < leds; k++) buf[first + k] = DARK_RED;
-    return false;
-  }
+  const health = lanes[li + L_HEALTH];
+  for (let k = 0; k < leds; k++) buf[first + k] = health === HEALTH.UNREACHABLE ? DARK_RED : 0;
+  if (health === HEALTH.UNREACHABLE) return false;
   const level = health === HEALTH.DEGRADED ? 96 : 255;
-  const n = orderLane(model, model.lanes[li * LANE], now, s);
-  let positions = n;
-  if (model.layout === LAYOUT.STABLE && n > 0) positions = s.key[n - 1] + 1;
+  const n = orderLane(model, lanes[li], now, order);
+  const positions = n > 0 ? position(model, order, n - 1) + 1 : 0;
   let moves = false;
   let shown = positions;
   if (positions <= leds) {
     for (let k = 0; k < n; k++) {
-      const i = s.order[k];
-      const at = model.layout === LAYOUT.STABLE ? s.key[k] : k;
-      buf[first + at] = dim(colorOf(model, i, now), level);
-      if (moving(model, i, now)) moves = true;
+      const at = podAt(order, k);
+      buf[first + position(model, order, k)] = dim(colorOf(model, at, now), level);
+      if (moving(model, at, now)) moves = true;
     }
   } else {
     // Aggregation: LEDs 0..usable-1 show runs of positions, the last LED says so.
@@ -113,20 +108,20 @@ function drawLane(model: Model, li: number, buf: number[], now: number, s: Scrat
     moves = true;
     let a = 0;
     while (a < n) {
-      const bucket = Math.floor(((model.layout === LAYOUT.STABLE ? s.key[a] : a) * usable) / positions);
+      const bucket = Math.floor((position(model, order, a) * usable) / positions);
       let b = a;
       let fail = false;
-      while (b < n && Math.floor(((model.layout === LAYOUT.STABLE ? s.key[b] : b) * usable) / positions) === bucket) {
-        if (failing(model.pods[s.order[b] * POD + P_STATE])) fail = true;
+      while (b < n && Math.floor((position(model, order, b) * usable) / positions) === bucket) {
+        if (failing(low(model.pods[podAt(order, b) + P_INFO]))) fail = true;
         b = b + 1;
       }
       let c = blink(now, 1000, 500) ? RED : 0;
-      if (!fail) c = colorOf(model, s.order[majority(model, s, a, b)], now);
+      if (!fail) c = colorOf(model, podAt(order, majority(model, order, a, b)), now);
       buf[first + bucket] = dim(c, level);
       a = b;
     }
   }
-  return drawRollouts(model, model.lanes[li * LANE], first, shown, buf, now) || moves;
+  return drawRollouts(model, lanes[li], first, shown, buf, now) || moves;
 }
 
 /**
@@ -151,11 +146,11 @@ function drawRollouts(model: Model, lane: number, first: number, shown: number, 
 }
 
 /** Draws every lane into buf (one packed colour per LED); returns true when something animates. */
-export function drawModel(model: Model, buf: number[], now: number, s: Scratch): boolean {
+export function drawModel(model: Model, buf: number[], now: number, order: number[]): boolean {
   for (let k = 0; k < buf.length; k++) buf[k] = 0;
   let moves = false;
-  for (let li = 0; li * LANE < model.lanes.length; li++) {
-    if (drawLane(model, li, buf, now, s)) moves = true;
+  for (let li = 0; li < model.lanes.length; li = li + LANE) {
+    if (drawLane(model, li, buf, now, order)) moves = true;
   }
   return moves;
 }

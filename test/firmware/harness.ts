@@ -137,8 +137,18 @@ export function fuzz(frames: string): string {
   return 'fuzz sum=' + sum + ' ups=' + ups + ' frames=' + s.frames + ' applied=' + s.applied + ' bad=' + s.bad + ' snapshots=' + s.snapshots + ' pods=' + core.model.podCount();
 }
 
-/** A 60-LED board holding `pods` running pods from one snapshot (memory budgets, bench). */
-export function loaded(pods: number): Core {
+/** One snapshot frame (binary string) holding `pods` running pods in one lane (bench). */
+export function snapshotFrame(pods: number): string {
+  const msgs: Message[] = [{ type: MSG.SNAPSHOT_BEGIN, snapshot: 1, frames: 1 }];
+  msgs.push({ type: MSG.LANE, lane: 0, first: 0, count: 60, kind: 0, label: 'node-1' });
+  msgs.push({ type: MSG.GROUP, group: 0, r: 0, g: 80, b: 255, flags: 0 });
+  for (let i = 0; i < pods; i++) msgs.push({ type: MSG.POD_ADD, pod: i, lane: 0, group: 0, state: 2 });
+  msgs.push({ type: MSG.SNAPSHOT_END, snapshot: 1, messages: pods + 2 });
+  return bytesToBinaryString(encodeFrameBytes({ flags: FLAG.SNAPSHOT, seq: 1, messages: msgs }).bytes);
+}
+
+/** A 60-LED board that took `frame` (see snapshotFrame) and rendered once (memory budgets, bench). */
+export function boardWith(frame: string): Core {
   const strip: Strip = { set: (_i: number, _r: number, _g: number, _b: number) => {}, show: () => {} };
   const settings: Settings = {
     boardId: 'bench',
@@ -153,13 +163,12 @@ export function loaded(pods: number): Core {
     stream: false,
   };
   const core = new Core(settings, strip, (_f: string) => {}, 0);
-  const msgs: Message[] = [{ type: MSG.SNAPSHOT_BEGIN, snapshot: 1, frames: 1 }];
-  msgs.push({ type: MSG.LANE, lane: 0, first: 0, count: 60, kind: 0, label: 'node-1' });
-  msgs.push({ type: MSG.GROUP, group: 0, r: 0, g: 80, b: 255, flags: 0 });
-  for (let i = 0; i < pods; i++) msgs.push({ type: MSG.POD_ADD, pod: i, lane: 0, group: 0, state: 2 });
-  msgs.push({ type: MSG.SNAPSHOT_END, snapshot: 1, messages: pods + 2 });
-  const r = encodeFrameBytes({ flags: FLAG.SNAPSHOT, seq: 1, messages: msgs });
-  core.receive(bytesToBinaryString(r.bytes), 10);
+  core.receive(frame, 10);
   core.render(20);
   return core;
+}
+
+/** A 60-LED board holding `pods` running pods from one snapshot. */
+export function loaded(pods: number): Core {
+  return boardWith(snapshotFrame(pods));
 }

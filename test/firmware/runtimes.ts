@@ -2,10 +2,8 @@
 // Espruino build in a vm stripped of what Espruino lacks, and the minified Lua builds in fengari
 // and Debian's lua5.1 / lua5.3. Each runner takes harness calls and returns their outputs.
 import vm from 'node:vm';
-import { buildLua } from '../../tools/lua/build.ts';
 import type { LuaRuntime } from '../../tools/lua/build.ts';
-import { minifyLua } from '../../firmware/targets/nodemcu/minify.ts';
-import { planNames } from '../../firmware/targets/nodemcu/names.ts';
+import { buildLuaBundle } from '../../firmware/targets/nodemcu/bundle.ts';
 import { buildEspruino } from '../../firmware/targets/espruino/bundle.ts';
 import { luaString } from '../helpers/lua.ts';
 
@@ -17,11 +15,10 @@ export interface Call {
 }
 
 const luaBuilds = new Map<LuaRuntime, string>();
-/** The harness as a minified Lua bundle, the way firmware/build.ts minifies the firmware. */
+/** The harness as a minified Lua bundle, built the way firmware/build.ts builds the firmware. */
 export function luaHarness(runtime: LuaRuntime): string {
   if (!luaBuilds.has(runtime)) {
-    const plan = planNames(HARNESS);
-    luaBuilds.set(runtime, minifyLua(buildLua({ entry: HARNESS, runtime }).code, { fields: plan.rename, keep: plan.keep }));
+    luaBuilds.set(runtime, buildLuaBundle(HARNESS, runtime));
   }
   return luaBuilds.get(runtime)!;
 }

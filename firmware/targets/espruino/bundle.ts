@@ -3,9 +3,11 @@
 // fields are plain assignments), minified. check.ts then proves the output keeps to what
 // Espruino runs. Node only.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import * as ts from 'typescript';
 import { checkEspruino } from './check.ts';
+import { rewriteSources } from './inline.ts';
 import { planNames } from '../nodemcu/names.ts';
 import { LAYOUTS } from '../../../protocol/codec/layout.ts';
 
@@ -33,6 +35,8 @@ export function mangleList(entry: string): string[] {
   return [...out].sort();
 }
 
+const SHIM = fileURLToPath(new URL('./shim.ts', import.meta.url));
+
 export interface EspruinoBundle {
   code: string;
   bytes: number;
@@ -49,10 +53,25 @@ export interface EspruinoBuildOptions {
   define?: Record<string, string>;
   /** Shorten our own property names (see mangleList); default true. */
   mangle?: boolean;
+  /** Inline constants and drop decode error reasons (see inline.ts); default true. */
+  rewrite?: boolean;
 }
 
 export async function buildEspruino(options: EspruinoBuildOptions): Promise<EspruinoBundle> {
+  const rewrite = options.rewrite !== false;
+  const sources = rewrite ? rewriteSources(options.entry) : new Map<string, string>();
   const r = await build({
+    plugins: [
+      {
+        name: 'podlights-rewrite',
+        setup(b) {
+          b.onLoad({ filter: /\.ts$/ }, (args) => {
+            const contents = sources.get(args.path);
+            return contents === undefined ? undefined : { contents, loader: 'ts' };
+          });
+        },
+      },
+    ],
     entryPoints: [options.entry],
     bundle: true,
     write: false,
@@ -63,7 +82,8 @@ export async function buildEspruino(options: EspruinoBuildOptions): Promise<Espr
     minify: options.minify ?? true,
     mangleProps: options.mangle === false ? undefined : new RegExp(`^(${mangleList(options.entry).join('|')})$`),
     legalComments: 'none',
-    define: options.define,
+    define: rewrite ? { 'Math.floor': 'mathFloor', ...options.define } : options.define,
+    inject: rewrite ? [SHIM] : undefined,
     banner: options.banner ? { js: options.banner } : undefined,
     tsconfigRaw: { compilerOptions: { useDefineForClassFields: false, verbatimModuleSyntax: true } },
     logLevel: 'silent',

@@ -25,18 +25,22 @@ export declare interface MqttClient {
     this: MqttClient,
     host: string,
     port: number,
-    secure: boolean,
+    secure: boolean | number,
     onConnect: (this: void, client: MqttClient) => void,
     onFail: (this: void, client: MqttClient, reason: number) => void,
   ): void;
-  subscribe(this: MqttClient, topics: { [topic: string]: number }, cb: (this: void, client: MqttClient) => void): void;
+  /** One topic a call: the ESP32 client has no table form. */
+  subscribe(this: MqttClient, topic: string, qos: number, cb: (this: void, client: MqttClient) => void): void;
   publish(this: MqttClient, topic: string, payload: string, qos: number, retain: number): void;
 }
 
 export declare interface StationConfig {
   ssid: string;
   pwd: string;
-  auto: boolean;
+  /** ESP8266 only. */
+  auto?: boolean;
+  /** ESP8266 only (ESP32: the second argument of config). */
+  save?: boolean;
 }
 
 /** What firmware/build.ts bakes into the file as the global PL (board profile + flash-time config). */

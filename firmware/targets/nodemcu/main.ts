@@ -2,6 +2,7 @@
 // the render timer, around firmware/core. Compiled by typescript-to-lua (Lua 5.1 + bit on
 // ESP8266, Lua 5.3 on ESP32) and saved as init.lua; firmware/build.ts prepends `PL = {...}`, the
 // board profile and the user's flash-time config.
+import { Clock } from '../../core/clock.ts';
 import { Core } from '../../core/core.ts';
 import type { Strip } from '../../core/output.ts';
 import { cobsEncode, Deframer } from '../../../protocol/codec/cobs.ts';
@@ -13,62 +14,78 @@ declare const PL: BakedConfig;
 
 /** @noSelf */
 declare namespace ws2812 {
+  /** ESP8266 only (UART1 on GPIO2). */
   function init(): void;
+  /** ESP32, and ESP8266 firmware before 3.0 (there an alias of pixbuf.newBuffer, to be removed). */
   function newBuffer(count: number, channels: number): LedBuffer;
+  /** ESP8266: ws2812.write(buffer); ESP32: ws2812.write({ pin = .., data = buffer }). */
   function write(data: LedBuffer | Ws2812WriteOptions): void;
+}
+
+/** @noSelf */
+declare namespace pixbuf {
+  /** ESP8266 3.0 (absent when the firmware was built without pixbuf). */
+  function newBuffer(count: number, channels: number): LedBuffer;
 }
 
 /** @noSelf */
 declare namespace tmr {
   const ALARM_AUTO: number;
+  /** ESP8266: microseconds, 31 bits, wraps every 35.8 minutes. */
   function now(): number;
   function create(): Timer;
 }
 
 /** @noSelf */
 declare namespace node {
-  /** ESP32: microseconds since boot. */
+  /** ESP32: microseconds since boot (the low 31 bits, wrapping, with integer-only Lua). */
   function uptime(): number;
 }
 
 /** @noSelf */
 declare namespace mqtt {
-  function Client(clientId: string, keepalive: number, user: string, password: string): MqttClient;
+  /** ESP8266 3.0 takes cleansession and max_message_length (default 1024) after the password. */
+  function Client(clientId: string, keepalive: number, user: string, password: string, cleanSession: number, maxMessageLength: number): MqttClient;
 }
 
 /** @noSelf */
 declare namespace wifi {
   const STATION: number;
+  /** ESP8266. */
   function setmode(mode: number): void;
+  /** ESP32. */
   function mode(mode: number): void;
+  /** ESP32: the interface is off until started. */
   function start(): void;
   namespace sta {
+    /** ESP8266: config(cfg) with cfg.auto/cfg.save; ESP32: config(cfg, save), then connect(). */
     function config(cfg: StationConfig, save: boolean): void;
+    /** ESP32: there is no auto-connect, connect after start() and after every disconnect. */
+    function connect(): void;
+    /** ESP32 events ('disconnected', ...). */
+    function on(event: string, cb: (this: void) => void): void;
   }
 }
 
 /** @noSelf */
 declare namespace uart {
+  const PARITY_NONE: number;
+  const STOPBITS_1: number;
   function on(event: string, count: number, cb: (this: void, data: string) => void, runInput: number): void;
   function write(id: number, data: string): void;
   function setup(id: number, baud: number, bits: number, parity: number, stop: number, echo: number): void;
 }
 
+/** Lua's table of globals: a module the firmware was built without is simply missing from it. */
+declare const _G: { pixbuf?: typeof pixbuf };
+
 const esp32 = PL.chip === 'esp32';
 
-// Clock: milliseconds from the microsecond counter, which wraps (2^31 on ESP8266).
-let ms = 0;
-let usLeft = 0;
-let lastUs = esp32 ? node.uptime() : tmr.now();
+// Clock: whole ms from the microsecond counter (tmr.now() on the ESP8266, node.uptime() on the
+// ESP32; both wrap at 2^31 where integers are 32 bits), running on across wraps and past 2^31 ms.
+const clock = new Clock(2147483648, 1000, esp32 ? node.uptime() : tmr.now());
 function now(): number {
-  const us = esp32 ? node.uptime() : tmr.now();
-  let d = us - lastUs;
-  if (d < 0) d = d + 2147483648;
-  lastUs = us;
-  usLeft = usLeft + d;
-  ms = ms + Math.floor(usLeft / 1000);
-  usLeft = usLeft % 1000;
-  return ms;
+  return clock.read(esp32 ? node.uptime() : tmr.now());
 }
 
 // Strip: bytes in the chip's order (colorOrder such as "GRB"), written from a C-side buffer.
@@ -82,7 +99,9 @@ function pick(k: number, r: number, g: number, b: number): number {
   return k === 0 ? r : k === 1 ? g : b;
 }
 if (!esp32) ws2812.init();
-const leds = ws2812.newBuffer(PL.ledCount, 3);
+// `pixbuf` is a global module table on firmware that has it; read it without raising when it is not.
+const pixbufModule = _G.pixbuf;
+const leds = pixbufModule !== undefined ? pixbufModule.newBuffer(PL.ledCount, 3) : ws2812.newBuffer(PL.ledCount, 3);
 const strip: Strip = {
   set: (i: number, r: number, g: number, b: number) => leds.set(i + 1, pick(o0, r, g, b), pick(o1, r, g, b), pick(o2, r, g, b)),
   show: () => (esp32 ? ws2812.write({ pin: PL.pin, data: leds }) : ws2812.write(leds)),
@@ -93,6 +112,7 @@ const base = PL.topic + '/' + PL.boardId + '/';
 let client: MqttClient | undefined;
 let connected = false;
 let lastTry = -100000;
+let wifiDown = false;
 
 function send(frame: string): void {
   if (serial) {
@@ -134,29 +154,37 @@ const deframer = new Deframer(
   PL.maxFrame,
 );
 
+/** Subscribes to topics[i..] one after the other (the ESP32 client takes one topic a call), then says HELLO. */
+function subscribeFrom(c: MqttClient, topics: string[], i: number): void {
+  if (i >= topics.length) core.hello(now());
+  else c.subscribe(topics[i], 0, () => subscribeFrom(c, topics, i + 1));
+}
+
 function connect(): void {
   lastTry = now();
-  const c = mqtt.Client(PL.boardId, 30, PL.mqttUser, PL.mqttPassword);
-  client = c;
-  c.on('offline', () => {
-    connected = false;
-  });
-  c.on('message', (_c: MqttClient, topic: string, data: string) => {
-    if (topic === base + 'frames') core.receive(data, now());
-    else if (topic === base + 'snapshot') deframer.push(data);
-    else if (data === 'online') core.hello(now());
-  });
+  let c = client;
+  if (c === undefined) {
+    // One client for the board's life; a retained snapshot holds several frames, so the ESP8266
+    // client's message limit (1024 by default, headers included) is raised to 4 frames.
+    c = mqtt.Client(PL.boardId, 30, PL.mqttUser, PL.mqttPassword, 1, PL.maxFrame * 4);
+    client = c;
+    c.on('offline', () => {
+      connected = false;
+    });
+    c.on('message', (_c: MqttClient, topic: string, data: string) => {
+      if (topic === base + 'frames') core.receive(data, now());
+      else if (topic === base + 'snapshot') deframer.push(data);
+      else if (data === 'online') core.hello(now());
+    });
+  }
   c.connect(
     PL.mqttHost,
     PL.mqttPort,
-    false,
+    // ESP8266 3.0 wants a boolean (an integer is deprecated); the ESP32 client wants 0/1.
+    esp32 ? 0 : false,
     (cc: MqttClient) => {
       connected = true;
-      const topics: { [topic: string]: number } = {};
-      topics[base + 'frames'] = 0;
-      topics[base + 'snapshot'] = 0;
-      topics[PL.topic + '/bridge/state'] = 0;
-      cc.subscribe(topics, () => core.hello(now()));
+      subscribeFrom(cc, [base + 'frames', base + 'snapshot', PL.topic + '/bridge/state'], 0);
     },
     () => {
       connected = false;
@@ -165,22 +193,33 @@ function connect(): void {
 }
 
 if (serial) {
-  uart.setup(0, 115200, 8, 0, 1, 0);
+  uart.setup(0, 115200, 8, uart.PARITY_NONE, uart.STOPBITS_1, 0);
   uart.on('data', 0, (data: string) => deframer.push(data), 0);
   core.hello(now());
 } else if (esp32) {
   wifi.mode(wifi.STATION);
-  wifi.sta.config({ ssid: PL.ssid, pwd: PL.password, auto: true }, true);
+  wifi.sta.config({ ssid: PL.ssid, pwd: PL.password }, false);
+  wifi.sta.on('disconnected', () => {
+    wifiDown = true;
+  });
   wifi.start();
+  wifi.sta.connect();
 } else {
   wifi.setmode(wifi.STATION);
-  wifi.sta.config({ ssid: PL.ssid, pwd: PL.password, auto: true }, true);
+  // auto: the ESP8266 connects and reconnects by itself; save: false, no flash write every boot.
+  wifi.sta.config({ ssid: PL.ssid, pwd: PL.password, auto: true, save: false }, false);
 }
 
 // One timer does everything: (re)connect every 5 s while offline, resyncs, rendering.
 tmr.create().alarm(20, tmr.ALARM_AUTO, () => {
   const t = now();
-  if (!serial && !connected && t - lastTry >= 5000) connect();
+  if (!serial && !connected && t - lastTry >= 5000) {
+    if (wifiDown) {
+      wifiDown = false;
+      wifi.sta.connect();
+    }
+    connect();
+  }
   core.tick(t);
 });
 

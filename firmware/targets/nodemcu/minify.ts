@@ -23,6 +23,19 @@ const GLOBALS = new Set(
   ).split(' '),
 );
 
+/**
+ * Functions of the standard library tables (string.find, table.insert, math.floor...): a field of
+ * ours with the same name is not renamed, since `string.find` (typescript-to-lua's indexOf) would
+ * be renamed with it.
+ */
+const LIBRARY_FIELDS = new Set(
+  (
+    'byte char dump find format gmatch gsub len lower match rep reverse sub upper pack packsize unpack ' +
+    'concat insert move remove sort abs ceil floor fmod huge max maxinteger min mininteger modf pi sqrt tointeger type ult ' +
+    'random randomseed exp log sin cos tan band bor bxor bnot lshift rshift arshift'
+  ).split(' '),
+);
+
 /** Names typescript-to-lua makes up: `____exports`, `____constructor`, `__TS__New`... */
 const INTERNAL = /^(____|__TS__)[A-Za-z0-9_]/;
 
@@ -278,7 +291,7 @@ export function minifyLua(src: string, options: MinifyOptions = {}): string {
     const everywhere = new Set<string>();
     for (const t of tokens) if (t.kind === 'name' && INTERNAL.test(t.text)) everywhere.add(t.text);
     for (const name of options.fields ?? []) {
-      if (!strings.has(name) && !GLOBALS.has(name) && !keep.has(name) && !KEYWORDS.has(name)) everywhere.add(name);
+      if (!strings.has(name) && !GLOBALS.has(name) && !keep.has(name) && !KEYWORDS.has(name) && !LIBRARY_FIELDS.has(name)) everywhere.add(name);
     }
     // Renamed only where they are variables (a local `now` beside the field `tmr.now`).
     const local = (name: string): boolean => declared.has(name) && !keep.has(name);
