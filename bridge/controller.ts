@@ -24,6 +24,8 @@ export interface BridgeOptions {
   nodeName?: string;
   flushMs?: number;
   heartbeatTimeoutMs?: number;
+  /** See SessionOptions.retainEveryMs. */
+  retainEveryMs?: number;
   /** Recompute views at most this often under a burst of cluster events, ms. */
   viewDebounceMs?: number;
   watch?: Partial<Pick<ClusterWatchOptions, 'watchdogMs' | 'unreachableAfterMs' | 'backoffMinMs' | 'backoffMaxMs'>>;
@@ -51,6 +53,7 @@ export class Bridge {
       transports: options.transports,
       boards: known,
       flushMs: options.flushMs,
+      retainEveryMs: options.retainEveryMs,
       log: options.log,
       onBoard: (board) => this.onBoard(board),
     });

@@ -120,6 +120,7 @@ export async function startBridge(config: BridgeConfig, log: Log): Promise<Runni
       nodeName: config.nodeName,
       flushMs: config.flushMs,
       heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+      retainEveryMs: config.retainEveryMs,
       log,
     });
     await bridge.start();

@@ -61,6 +61,7 @@ export interface BridgeConfig {
   http: { host: string; port: number; enabled: boolean };
   flushMs: number;
   heartbeatTimeoutMs: number;
+  retainEveryMs: number;
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 }
 

@@ -35,6 +35,8 @@ export interface LinkOptions {
   boards?: KnownBoard[];
   /** How often sessions flush (coalescing window), ms. */
   flushMs?: number;
+  /** How often at most a board's retained snapshot is republished while it changes, ms. */
+  retainEveryMs?: number;
   now?: () => number;
   /** A board appeared, changed (HELLO) or went offline: the controller recomputes its view. */
   onBoard?: (board: BoardInfo) => void;
@@ -63,7 +65,7 @@ export class Link {
     for (const known of this.options.boards ?? []) {
       const transport = this.options.transports.find((t) => t.name === known.transport) ?? this.options.transports[0];
       if (!transport) continue;
-      this.sessions.set(known.boardId, new BoardSession({ boardId: known.boardId, transport, ledCount: known.ledCount, maxFrame: known.maxFrame }));
+      this.sessions.set(known.boardId, new BoardSession({ boardId: known.boardId, transport, ledCount: known.ledCount, maxFrame: known.maxFrame, retainEveryMs: this.options.retainEveryMs }));
       this.meta.set(known.boardId, { profile: known.profile ?? '', firmware: '' });
     }
     for (const t of this.options.transports) await t.start(events);
@@ -128,7 +130,7 @@ export class Link {
   private onHello(boardId: string, hello: Hello, via: Transport): void {
     let session = this.sessions.get(boardId);
     if (!session) {
-      session = new BoardSession({ boardId, transport: via, ledCount: hello.ledCount, maxFrame: hello.maxFrame });
+      session = new BoardSession({ boardId, transport: via, ledCount: hello.ledCount, maxFrame: hello.maxFrame, retainEveryMs: this.options.retainEveryMs });
       this.sessions.set(boardId, session);
     }
     session.transport = via;
