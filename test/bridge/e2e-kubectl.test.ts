@@ -31,9 +31,11 @@ t.test('kubectl -> simulator -> bridge -> mosquitto -> virtual board', { skip: s
   await until('4 yellow LEDs', () => yellow(first.board.pixels) === 4);
   t.pass(`kubectl scale: ${first.board.ascii()}`);
 
+  const snapshotsBefore = first.board.stats.snapshots;
   await kubectl(kubeconfig, 'set', 'image', 'deployment/web', 'web=demo/web:2');
   await until('the new revision in its tint', () => paleYellow(first.board.pixels) > 0);
   t.pass(`rolling update in progress, new revision tinted: ${first.board.ascii()}`);
+  t.equal(first.board.stats.snapshots, snapshotsBefore, 'a synced board ignores the republished retained snapshot');
 
   // The board loses power mid-rollout. Its successor says nothing: the retained snapshot alone
   // must make it right, and the deltas that follow must continue it without a resync.

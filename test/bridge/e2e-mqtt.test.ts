@@ -56,7 +56,7 @@ t.test('scale a labelled deployment: the virtual board lights that many yellow L
     url: `mqtt://127.0.0.1:${running.broker!.port}`,
     boardId: 'desk-1',
     password: 'board-secret',
-    onFrame: (frame) => board.receive(frame),
+    onFrame: (frame, source) => (source === 'snapshot' ? board.receiveRetained(frame) : board.receive(frame)),
     onConnect: () => board.hello(),
     onBridgeOnline: () => board.hello(),
   });

@@ -83,7 +83,7 @@ export async function mqttBoard(options: { url: string; boardId: string; passwor
     boardId: options.boardId,
     password: options.password,
     anonymous: options.password === undefined,
-    onFrame: (frame) => board.receive(frame),
+    onFrame: (frame, source) => (source === 'snapshot' ? board.receiveRetained(frame) : board.receive(frame)),
     onConnect: hello,
     onBridgeOnline: hello,
   });

@@ -140,7 +140,8 @@ function start(): void {
     });
     m.on('publish', (p: { topic: string; message: string }) => {
       if (p.topic === base + 'frames') core.receive(p.message, now());
-      else if (p.topic === base + 'snapshot') deframer.push(p.message);
+      // The retained snapshot is for a board that has nothing yet; a synced board ignores it.
+      else if (p.topic === base + 'snapshot') { if (!core.synced) deframer.push(p.message); }
       else if (p.message === 'online') core.hello(now());
     });
     m.on('disconnected', () => setTimeout(() => m.connect(), 5000));

@@ -173,7 +173,8 @@ function connect(): void {
     });
     c.on('message', (_c: MqttClient, topic: string, data: string) => {
       if (topic === base + 'frames') core.receive(data, now());
-      else if (topic === base + 'snapshot') deframer.push(data);
+      // The retained snapshot is for a board that has nothing yet; a synced board ignores it.
+      else if (topic === base + 'snapshot') { if (!core.synced) deframer.push(data); }
       else if (data === 'online') core.hello(now());
     });
   }

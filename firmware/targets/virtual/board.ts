@@ -74,6 +74,14 @@ export class VirtualBoard {
   }
 
   /** One frame from the bridge. */
+  /**
+   * A frame of the retained MQTT snapshot: it is for a board that has nothing yet (just booted,
+   * or lost its state), so a synced board ignores it instead of redrawing everything.
+   */
+  receiveRetained(frame: Uint8Array): void {
+    if (!this.core.synced) this.receive(frame);
+  }
+
   receive(frame: Uint8Array): void {
     this.core.receive(binary(frame), this.clock());
   }
