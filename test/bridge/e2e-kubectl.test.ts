@@ -43,7 +43,8 @@ t.test('kubectl -> simulator -> bridge -> mosquitto -> virtual board', { skip: s
   const rebooted = await mqttBoard({ url: broker.url, boardId: 'desk-1', sayHello: false });
   t.teardown(() => rebooted.stop());
   await until('the retained snapshot applied', () => rebooted.client.stats.snapshotFrames > 0, 5000);
-  t.ok(yellow(rebooted.board.pixels) + paleYellow(rebooted.board.pixels) > 0, `right from the retained snapshot: ${rebooted.board.ascii()}`);
+  await until('the retained state on the strip', () => yellow(rebooted.board.pixels) + paleYellow(rebooted.board.pixels) > 0, 2000);
+  t.equal(rebooted.client.stats.upstream, 0, `right from the retained snapshot, without a word to the bridge: ${rebooted.board.ascii()}`);
 
   await kubectl(kubeconfig, 'rollout', 'status', 'deployment/web', '--timeout=60s');
   await until('only the new revision, plain yellow, 4 LEDs', () => yellow(rebooted.board.pixels) === 4 && paleYellow(rebooted.board.pixels) === 0);
