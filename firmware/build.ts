@@ -44,8 +44,9 @@ export function flashConfig(file?: string, env: NodeJS.ProcessEnv = process.env)
 
 /** The `PL` object a firmware file starts with: profile settings plus flash-time config. */
 export function baked(board: BoardProfile, config: FlashConfig): Record<string, string | number> {
+  const boardId = config.boardIds?.[board.name] ?? board.name;
   return {
-    boardId: config.boardIds?.[board.name] ?? board.name,
+    boardId,
     profile: board.name,
     chip: board.runtime === 'espruino' ? board.chip : (board.mcu ?? 'esp8266'),
     ledCount: board.ledCount,
@@ -64,7 +65,8 @@ export function baked(board: BoardProfile, config: FlashConfig): Record<string, 
     password: config.password,
     mqttHost: config.mqttHost,
     mqttPort: config.mqttPort,
-    mqttUser: config.mqttUser,
+    // The embedded broker knows a board by username = its board id; anonymous brokers ignore it.
+    mqttUser: config.mqttUser !== '' ? config.mqttUser : boardId,
     mqttPassword: config.mqttPassword,
   };
 }

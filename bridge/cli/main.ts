@@ -20,6 +20,10 @@ const commands: Record<string, { summary: string; load: CommandLoader }> = {
     summary: 'list the supported board profiles',
     load: async () => (await import('./boards.ts')).boardsCommand,
   },
+  demo: {
+    summary: 'the whole chain on one laptop: simulated clusters, bridge, virtual boards, web page (npm start)',
+    load: async () => (await import('./demo.ts')).demoCommand,
+  },
   decode: {
     summary: 'decode protocol v1 frames given as hex (arguments or stdin lines) and print them as JSON',
     load: async () => (await import('./decode.ts')).decodeCommand,
