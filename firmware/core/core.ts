@@ -3,7 +3,7 @@
 // strip.set/show and send(frame) and never touches a clock, a socket or a pin itself.
 //
 // Sequence rules (protocol/SPEC.md): until a snapshot is applied, deltas are ignored and a
-// RESYNC(BOOT) goes out every RESYNC_MS. A SNAPSHOT frame starting with SNAPSHOT_BEGIN starts a
+// HELLO goes out every RESYNC_MS (and every STALE_HELLO_MS while the link is stale). A SNAPSHOT frame starting with SNAPSHOT_BEGIN starts a
 // snapshot whatever its seq; its frames must follow consecutively; SNAPSHOT_END with the right
 // message count completes it and sets expected = seq + 1. A delta with seq == expected is
 // applied; one behind is a duplicate (counted, ignored); one ahead is a gap (RESYNC(GAP)).
@@ -25,6 +25,8 @@ export type Send = (this: void, frame: string) => void;
 
 /** At most one RESYNC per this many ms; also the BOOT resync period. */
 export const RESYNC_MS = 2000;
+/** While the link is stale, HELLO this often. */
+export const STALE_HELLO_MS = 5000;
 /** Bad frames in a row before a message transport asks for a resync. */
 export const BAD_RUN = 3;
 
@@ -232,8 +234,12 @@ export class Core {
     // A snapshot whose frames stopped coming is as bad as a broken one.
     if (this.inSnapshot && now - this.lastFrameAt >= RESYNC_MS) this.failSnapshot(now);
     if (this.pending >= 0) this.resync(this.pending, now);
-    else if (!this.synced && !this.inSnapshot && now - this.lastResyncAt >= RESYNC_MS) this.resync(RESYNC_REASON.BOOT, now);
+    // A board with nothing to show, or whose link went stale, introduces itself again rather
+    // than asking for a resync: HELLO carries its id, so a bridge that restarted (and on a
+    // serial cable cannot tell who is on the other end) knows whom to send a snapshot to.
+    else if (!this.synced && !this.inSnapshot && now - this.lastResyncAt >= RESYNC_MS) this.hello(now);
     const stale = this.synced && this.stale(now);
+    if (stale && now - this.lastResyncAt >= STALE_HELLO_MS) this.hello(now);
     if (stale !== this.wasStale) {
       this.wasStale = stale;
       this.dirty = true;

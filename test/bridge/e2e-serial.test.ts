@@ -37,8 +37,8 @@ t.test('kubectl -> simulator -> bridge -> USB serial (pty) -> board', { skip: sk
   );
   port.on('data', (chunk: Buffer) => deframer.push(toBinaryString(chunk)));
 
-  const config = loadConfig({ env: {}, overrides: { kubeconfig, serial: [{ path: pty.host }], http: { enabled: false }, broker: { port: 0 }, flushMs: 20 } });
-  const running = await startBridge(config, () => {});
+  const config = loadConfig({ env: {}, overrides: { kubeconfig, serial: [{ path: pty.host }], http: { enabled: false }, broker: { port: 0 }, flushMs: 20, heartbeatTimeoutMs: 1500 } });
+  let running = await startBridge(config, () => {});
   t.teardown(() => running.stop());
   board.start();
   t.teardown(() => board.stop());
@@ -56,4 +56,12 @@ t.test('kubectl -> simulator -> bridge -> USB serial (pty) -> board', { skip: sk
   const serial = running.transports.find((tr) => tr.name.startsWith('serial'))!;
   t.ok(serial.health().counters.framesWritten > 0, `${serial.health().counters.framesWritten} frames went over the cable`);
   t.equal(deframer.stats.bad, 0, 'no broken blocks on the wire');
+
+  // The bridge restarts; the board on the cable stays powered and knows nothing of it. Its link
+  // goes stale, it says HELLO again, and the new bridge brings it back to the truth.
+  await running.stop();
+  running = await startBridge(config, () => {});
+  await kubectl(kubeconfig, 'scale', 'deployment/web', '--replicas=4');
+  await until('4 yellow LEDs after the bridge restarted', () => yellow(board.pixels) === 4, 15_000);
+  t.pass(`back in step after a bridge restart: ${board.ascii()}`);
 });
