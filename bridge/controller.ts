@@ -91,6 +91,7 @@ export class Bridge {
 
   /** How long the last recomputation of every view took, ms. */
   private lastComputeMs = 0;
+  private lastComputeEnd = 0;
 
   /**
    * Recomputes the views after a quiet moment, and never more than a fifth of the time: under an
@@ -99,12 +100,16 @@ export class Bridge {
    */
   private schedule(): void {
     if (!this.started || this.recompute) return;
-    const wait = Math.max(this.options.viewDebounceMs ?? 20, this.lastComputeMs * 4);
+    // The pause owed after the last recomputation shrinks as time passes: a change after a
+    // quiet spell is shown at once, a storm is shown at a fifth of the CPU.
+    const owed = this.lastComputeMs * 4 - (performance.now() - this.lastComputeEnd);
+    const wait = Math.max(this.options.viewDebounceMs ?? 20, owed);
     this.recompute = setTimeout(() => {
       this.recompute = undefined;
       const start = performance.now();
       for (const id of this.views.keys()) this.update(id);
-      this.lastComputeMs = performance.now() - start;
+      this.lastComputeEnd = performance.now();
+      this.lastComputeMs = this.lastComputeEnd - start;
     }, wait);
   }
 
