@@ -39,7 +39,7 @@ export class Bridge {
   private recompute: NodeJS.Timeout | undefined;
   private started = false;
   /** View recomputations, and errors in them (a broken view must not stop the others). */
-  readonly counters = { views: 0, viewErrors: 0 };
+  readonly counters = { views: 0, patches: 0, viewErrors: 0 };
 
   constructor(private readonly options: BridgeOptions) {
     const onChange = () => this.schedule();
@@ -107,18 +107,23 @@ export class Bridge {
     this.recompute = setTimeout(() => {
       this.recompute = undefined;
       const start = performance.now();
-      for (const id of this.views.keys()) this.update(id);
+      const states = this.clusters.map((cl) => cl.state());
+      const taken = this.clusters.map((cl, i) => ({ cluster: states[i], ...cl.takeChanges() }));
+      const structural = taken.some((c) => c.structural);
+      for (const id of this.views.keys()) this.update(id, structural ? undefined : taken);
       this.lastComputeEnd = performance.now();
       this.lastComputeMs = this.lastComputeEnd - start;
     }, wait);
   }
 
-  private update(boardId: string): void {
+  private update(boardId: string, podChanges?: Parameters<BoardView['patch']>[0]): void {
     const view = this.views.get(boardId);
     if (!view) return;
     try {
       this.counters.views++;
-      this.link.setState(boardId, view.compute(this.clusters.map((c) => c.state())));
+      const patched = podChanges ? view.patch(podChanges) : undefined;
+      if (patched) this.counters.patches++;
+      this.link.setState(boardId, patched ?? view.compute(this.clusters.map((c) => c.state())));
     } catch (err) {
       this.counters.viewErrors++;
       this.options.log?.(`bridge: view of ${boardId} failed: ${(err as Error).message}`);

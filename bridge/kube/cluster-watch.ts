@@ -54,7 +54,7 @@ export class ClusterWatch {
         fieldSelector,
         list: () => core.listPodForAllNamespaces({ fieldSelector }) as never,
         normalize: leanPod,
-        handlers: this.mapHandlers(this.pods, (p) => p.uid),
+        handlers: this.mapHandlers(this.pods, (p) => p.uid, true),
       }) as Reflector<unknown>,
       new Reflector<LeanNode>({
         ...common,
@@ -83,18 +83,37 @@ export class ClusterWatch {
     }
   }
 
-  private mapHandlers<T>(map: Map<string, T>, keyOf: (v: T) => string) {
+  /**
+   * What changed since takeChanges(): the pods updated in place, or "structural" when anything
+   * else did (a pod came or went, a workload or node changed, the health moved). The view can
+   * patch its last state for the first kind and must recompute for the second.
+   */
+  private changedPods = new Map<string, LeanPod>();
+  private structural = true;
+
+  takeChanges(): { structural: boolean; pods: LeanPod[] } {
+    const out = { structural: this.structural, pods: [...this.changedPods.values()] };
+    this.changedPods.clear();
+    this.structural = false;
+    return out;
+  }
+
+  private mapHandlers<T>(map: Map<string, T>, keyOf: (v: T) => string, pods = false) {
     return {
       add: (_k: string, v: T) => {
         map.set(keyOf(v), v);
+        this.structural = true;
         this.options.onChange();
       },
       update: (_k: string, v: T) => {
         map.set(keyOf(v), v);
+        if (pods) this.changedPods.set(keyOf(v), v as unknown as LeanPod);
+        else this.structural = true;
         this.options.onChange();
       },
       delete: (_k: string, v: T) => {
         map.delete(keyOf(v));
+        this.structural = true;
         this.options.onChange();
       },
       synced: () => this.checkHealth(),
@@ -138,6 +157,7 @@ export class ClusterWatch {
     if (h !== this.lastHealth) {
       this.options.log?.(`kube: cluster ${this.name} is ${h}`);
       this.lastHealth = h;
+      this.structural = true;
       this.options.onChange();
     }
   }

@@ -67,6 +67,7 @@ export class BoardView {
   private readonly rollouts = new IdPool(255);
 
   /** By pod uid; an entry is valid while it belongs to the same pod object (see derived()). */
+  private last: DisplayState | undefined;
   private derivedCache = new Map<string, Derived & { pod: LeanPod; seen: number }>();
   private generation = 0;
 
@@ -263,6 +264,43 @@ export class BoardView {
         available: cap(workload.available),
       };
     }
+    this.last = state;
     return state;
+  }
+
+  /**
+   * The fast path for the commonest event, a pod whose status changed in place: patches the last
+   * state (copy on write; the link holds the old one) instead of recomputing the board. Returns
+   * undefined when the updates change more than pod states (a pod shown or hidden, moved to
+   * another lane or revision): the caller then recomputes.
+   */
+  patch(changes: { cluster: ClusterState; pods: LeanPod[] }[]): DisplayState | undefined {
+    const last = this.last;
+    if (last === undefined) return undefined;
+    const pods = { ...last.pods };
+    for (const { cluster, pods: changed } of changes) {
+      if (!this.selection.includesCluster(cluster.name)) continue;
+      for (const pod of changed) {
+        const old = this.derivedCache.get(pod.uid);
+        if (old === undefined || old.cluster !== cluster.name) {
+          if (this.selection.shows(pod)) return undefined;
+          continue;
+        }
+        const was = old.pod;
+        const d = this.derived(cluster, pod);
+        if (d.shows !== old.shows || d.laneKey !== old.laneKey) return undefined;
+        if (!d.shows) continue;
+        if (was.revision !== pod.revision || was.owner?.name !== pod.owner?.name || was.labels['podlights.io/color'] !== pod.labels['podlights.io/color'] || was.labels['blinktColor'] !== pod.labels['blinktColor']) return undefined;
+        d.workload = old.workload;
+        d.groupKey = old.groupKey;
+        const handle = this.handles.peek(d.handleKey);
+        const entry = handle === undefined ? undefined : pods[handle];
+        if (handle === undefined || entry === undefined) return undefined;
+        if (entry.state !== d.state) pods[handle] = { ...entry, state: d.state };
+      }
+    }
+    const next = { ...last, pods };
+    this.last = next;
+    return next;
   }
 }

@@ -25,6 +25,11 @@ export class IdPool {
     return id;
   }
 
+  /** The id of a key, without handing out a new one. */
+  peek(key: string): number | undefined {
+    return this.ids.get(key);
+  }
+
   /** Releases every key not in `live`. */
   retain(live: Set<string>): void {
     for (const [key, id] of this.ids) {

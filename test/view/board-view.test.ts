@@ -108,3 +108,23 @@ t.test('handles are stable and reused lowest first', async (t) => {
   const s3 = view.compute([cluster('eu', { pods: [a, c, d] })]);
   t.same(Object.keys(s3.pods), ['0', '1', '2'], 'd takes the freed handle 1');
 });
+
+t.test('patch: a pod updated in place changes only its state; anything more asks for a recompute', async (t) => {
+  const a = pod({ name: 'a' });
+  const b = pod({ name: 'b' });
+  const view = new BoardView(config());
+  const c1 = cluster('eu', { pods: [a, b] });
+  const s1 = view.compute([c1]);
+  const b2 = { ...b, ready: false };
+  const c2 = cluster('eu', { pods: [a, b2] });
+  const s2 = view.patch([{ cluster: c2, pods: [b2] }]);
+  t.ok(s2, 'patched');
+  t.same(s2, view.compute([c2]), 'the patch equals a recomputation');
+  t.not(s2!.pods, s1.pods, 'copy on write: the state the link holds is untouched');
+  t.equal(s1.pods[1].state, POD_STATE.RUNNING);
+  t.equal(s2!.pods[1].state, POD_STATE.NOT_READY);
+  const hidden = { ...b2, labels: {} };
+  t.equal(view.patch([{ cluster: cluster('eu', { pods: [a, hidden] }), pods: [hidden] }]), undefined, 'a pod no longer shown: recompute');
+  const view2 = new BoardView(config());
+  t.equal(view2.patch([{ cluster: c1, pods: [a] }]), undefined, 'nothing computed yet: recompute');
+});
