@@ -97,6 +97,21 @@ export interface SnapshotOptions extends PackOptions {
  * the number of state messages), split across frames that all carry the SNAPSHOT flag.
  */
 export function encodeSnapshot(state: Message[], options: SnapshotOptions): Uint8Array[] {
+  return planSnapshot(state, options).encode(options.seq);
+}
+
+export interface SnapshotPlan {
+  /** How many frames (and so sequence numbers) the snapshot takes. */
+  frames: number;
+  /** The frames, numbered from `seq`. */
+  encode(seq: number): Uint8Array[];
+}
+
+/**
+ * A snapshot split into frames but not yet numbered: a session learns how many sequence numbers
+ * it needs before it takes them, without encoding the snapshot twice.
+ */
+export function planSnapshot(state: Message[], options: Omit<SnapshotOptions, 'seq'>): SnapshotPlan {
   const maxFrame = checkedMaxFrame(options.maxFrame);
   const flags = (options.flags ?? 0) | FLAG.SNAPSHOT;
   const begin = (frames: number): Message => ({ type: MSG.SNAPSHOT_BEGIN, snapshot: options.snapshot, frames });
@@ -107,7 +122,20 @@ export function encodeSnapshot(state: Message[], options: SnapshotOptions): Uint
     throw new EncodeError(`snapshot needs ${groups.length} frames, more than 255; raise the board's max frame size`);
   }
   groups[0][0] = begin(groups.length);
-  return groups.map((group, i) => encodeFrame({ flags, seq: (options.seq + i) & 0xffff, messages: group }));
+  return {
+    frames: groups.length,
+    encode: (seq) => groups.map((group, i) => encodeFrame({ flags, seq: (seq + i) & 0xffff, messages: group })),
+  };
+}
+
+/** Messages split into frames but not yet numbered (see planSnapshot). */
+export function planFrames(messages: Message[], options: Omit<PackOptions, 'seq'>): SnapshotPlan {
+  const groups = split(messages, checkedMaxFrame(options.maxFrame));
+  if (groups.length === 0) groups.push([]);
+  return {
+    frames: groups.length,
+    encode: (seq) => groups.map((group, i) => encodeFrame({ flags: options.flags ?? 0, seq: (seq + i) & 0xffff, messages: group })),
+  };
 }
 
 /** A frame ready for a byte pipe: COBS-encoded, followed by the 0x00 delimiter. */

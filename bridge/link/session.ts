@@ -2,7 +2,7 @@
 // snapshot. The view hands in the state the board should show whenever it likes; the session
 // sends only at flush() time and only the difference from what the board already has, so
 // bursts coalesce (the latest state of each pod wins) and memory stays one state per board.
-import { DEFAULT_MAX_FRAME, encodeSnapshot, MSG, packFrames } from '../../protocol/index.ts';
+import { DEFAULT_MAX_FRAME, MSG, packFrames, planFrames, planSnapshot } from '../../protocol/index.ts';
 import type { Transport } from '../transports/types.ts';
 import { emptyDisplayState } from './display-state.ts';
 import type { DisplayState } from './display-state.ts';
@@ -109,8 +109,8 @@ export class BoardSession {
     const target = this.desired;
     if (this.online && this.needSnapshot) {
       const messages = stateMessages(target);
-      const count = encodeSnapshot(messages, { snapshot: 0, seq: 0, maxFrame: this.maxFrame }).length;
-      const frames = encodeSnapshot(messages, { snapshot: this.snapshotCounter++ & 0xffff, seq: this.take(count), maxFrame: this.maxFrame });
+      const plan = planSnapshot(messages, { snapshot: this.snapshotCounter++ & 0xffff, maxFrame: this.maxFrame });
+      const frames = plan.encode(this.take(plan.frames));
       this.needSnapshot = false;
       this.sent = target;
       this.changed = false;
@@ -122,8 +122,8 @@ export class BoardSession {
       const delta = this.changed ? diffMessages(this.sent, target) : [];
       this.changed = false;
       if (delta.length > 0) {
-        const count = packFrames(delta, { seq: 0, maxFrame: this.maxFrame }).length;
-        const frames = packFrames(delta, { seq: this.take(count), maxFrame: this.maxFrame });
+        const plan = planFrames(delta, { maxFrame: this.maxFrame });
+        const frames = plan.encode(this.take(plan.frames));
         this.sent = target;
         this.lastSendAt = now;
         this.stats.deltaFrames += frames.length;
@@ -148,12 +148,8 @@ export class BoardSession {
     if (!this.retainedDirty || now - this.lastRetainAt < this.retainEveryMs) return;
     const state = this.sent !== undefined && this.online ? this.sent : this.desired;
     const messages = stateMessages(state);
-    const count = encodeSnapshot(messages, { snapshot: 0, seq: 0, maxFrame: this.maxFrame }).length;
-    const frames = encodeSnapshot(messages, {
-      snapshot: this.snapshotCounter++ & 0xffff,
-      seq: (this.seq - count) & 0xffff,
-      maxFrame: this.maxFrame,
-    });
+    const plan = planSnapshot(messages, { snapshot: this.snapshotCounter++ & 0xffff, maxFrame: this.maxFrame });
+    const frames = plan.encode((this.seq - plan.frames) & 0xffff);
     this.retainedDirty = false;
     this.lastRetainAt = now;
     try {
