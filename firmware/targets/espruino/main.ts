@@ -7,29 +7,12 @@ import type { Strip } from '../../core/output.ts';
 import { cobsEncode, Deframer } from '../../../protocol/codec/cobs.ts';
 import type { DecodeError } from '../../../protocol/codec/errors.ts';
 import { HEADER_SIZE, MSG } from '../../../protocol/codec/types.ts';
+import type { BakedSettings } from '../baked.ts';
 
-interface Baked {
-  boardId: string;
-  profile: string;
+interface Baked extends BakedSettings {
   chip: string;
-  ledCount: number;
-  colorOrder: string;
   pin: string;
   clockPin: string;
-  transport: string;
-  brightness: number;
-  layout: number;
-  currentCap: number;
-  maPerChannel: number;
-  fps: number;
-  maxFrame: number;
-  topic: string;
-  ssid: string;
-  password: string;
-  mqttHost: string;
-  mqttPort: number;
-  mqttUser: string;
-  mqttPassword: string;
 }
 
 interface Port {

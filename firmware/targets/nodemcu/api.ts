@@ -3,6 +3,7 @@
 // main.ts, where they are used, so they compile to plain global reads. Everything here is ambient,
 // so the minifier never renames a name that appears in it (see names.ts): option tables handed
 // to C (ssid, pwd, pin, data) must be typed with these interfaces.
+import type { BakedSettings } from '../baked.ts';
 
 export declare interface LedBuffer {
   /** 1-based index; bytes in the strip's own order. */
@@ -44,29 +45,9 @@ export declare interface StationConfig {
 }
 
 /** What firmware/build.ts bakes into the file as the global PL (board profile + flash-time config). */
-export declare interface BakedConfig {
-  boardId: string;
-  profile: string;
+export declare interface BakedConfig extends BakedSettings {
   /** 'esp8266' | 'esp32' */
   chip: string;
-  ledCount: number;
-  /** Three letters, e.g. 'GRB': the byte order the LED chip wants. */
-  colorOrder: string;
   /** Data pin (ESP32; the ESP8266 driver always uses GPIO2). */
   pin: number;
-  /** 'mqtt' | 'serial' */
-  transport: string;
-  brightness: number;
-  layout: number;
-  currentCap: number;
-  maPerChannel: number;
-  fps: number;
-  maxFrame: number;
-  topic: string;
-  ssid: string;
-  password: string;
-  mqttHost: string;
-  mqttPort: number;
-  mqttUser: string;
-  mqttPassword: string;
 }
