@@ -3,8 +3,8 @@
 // It publishes what a viewer needs (board pixels and metadata, a live log, workloads, scenario
 // state) as events; the web server and the terminal view only subscribe.
 import { randomBytes } from 'node:crypto';
-import { startBridge } from '../cli/bridge.ts';
-import type { RunningBridge } from '../cli/bridge.ts';
+import { startBridge } from '../app.ts';
+import type { RunningBridge } from '../app.ts';
 import { loadConfig } from '../config/load.ts';
 import { levelOf } from '../log.ts';
 import { SimFleet } from '../sim/fleet.ts';

@@ -6,7 +6,7 @@ import t from 'tap';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../bridge/config/load.ts';
-import { startBridge } from '../../bridge/cli/bridge.ts';
+import { startBridge } from '../../bridge/app.ts';
 import { Mosquitto, mosquittoSkip } from '../transports/helpers/mosquitto.ts';
 import { kubectl, kubectlMissing, mqttBoard, paleYellow, simWithKubeconfig, until, WEB_DEPLOYMENT, yellow } from './harness.ts';
 

@@ -9,7 +9,7 @@ import { SimCluster } from '../../bridge/sim/cluster.ts';
 import { kubeconfigText } from '../../bridge/sim/kubeconfig.ts';
 import { fromKubeconfig } from '../../bridge/kube/connect.ts';
 import { loadConfig } from '../../bridge/config/load.ts';
-import { startBridge } from '../../bridge/cli/bridge.ts';
+import { startBridge } from '../../bridge/app.ts';
 import { MqttBoardClient } from '../../bridge/transports/mqtt/board-client.ts';
 import { VirtualBoard } from '../../firmware/targets/virtual/board.ts';
 import { MSG } from '../../protocol/index.ts';

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { loadConfig } from '../../bridge/config/load.ts';
-import { startBridge } from '../../bridge/cli/bridge.ts';
+import { startBridge } from '../../bridge/app.ts';
 import { VirtualBoard } from '../../firmware/targets/virtual/board.ts';
 import { Deframer, fromBinaryString, streamFrame, toBinaryString } from '../../protocol/index.ts';
 import { PtyPair, socatSkip } from '../transports/helpers/socat.ts';
