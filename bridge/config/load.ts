@@ -1,13 +1,16 @@
-// The bridge's configuration: a JSON file, then environment overrides, then the schema's
-// defaults, then validation. Errors name the setting and say what is wrong; the bridge refuses
-// to start on a bad config instead of half-running.
+// The bridge's configuration: a YAML or JSON file, then environment overrides, then the schema's
+// defaults, then validation. Errors name the setting and say what is wrong, on one line; the
+// bridge refuses to start on a bad config instead of half-running.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
+import { checkSelectors, describeErrors } from './problems.ts';
+import type { SchemaNode } from './problems.ts';
 
 const require = createRequire(import.meta.url);
-const Ajv = require('ajv') as typeof import('ajv').default;
+// Draft 2019-09 for unevaluatedProperties: a board is a boardView plus its own keys, and both
+// must be closed to unknown keys (draft-07's additionalProperties cannot see through allOf).
+const Ajv2019 = require('ajv/dist/2019.js') as typeof import('ajv/dist/2019.js').default;
 const schema = require('./schema.json') as SchemaNode;
 
 export interface BoardViewSettings {
@@ -54,6 +57,7 @@ export interface BridgeConfig {
     boardPassword?: string;
     boardPasswords: Record<string, string>;
     allowAnonymous: boolean;
+    tls?: { cert: string; key: string; ca?: string; requireClientCert: boolean };
   };
   serial: { path: string; baudRate: number }[];
   boardDefaults: BoardViewSettings;
@@ -63,6 +67,7 @@ export interface BridgeConfig {
   heartbeatTimeoutMs: number;
   retainEveryMs: number;
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  logFormat: 'auto' | 'pretty' | 'json';
 }
 
 export class ConfigError extends Error {
@@ -70,12 +75,6 @@ export class ConfigError extends Error {
     super(message);
     this.name = 'ConfigError';
   }
-}
-
-interface SchemaNode {
-  type?: string;
-  properties?: Record<string, SchemaNode>;
-  $ref?: string;
 }
 
 /** PODLIGHTS_<PATH> for every scalar leaf of the schema's objects (not arrays). */
@@ -111,18 +110,23 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
   return out;
 }
 
-function describe(e: ErrorObject): string {
-  const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(top level)';
-  if (e.keyword === 'additionalProperties') return `${where}: unknown setting '${(e.params as { additionalProperty: string }).additionalProperty}'`;
-  if (e.keyword === 'enum') return `${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
-  return `${where}: ${e.message}`;
-}
-
 export interface LoadOptions {
   file?: string;
   /** Settings from command-line flags; they win over the file and the environment. */
   overrides?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
+}
+
+const validators = new Map<boolean, ReturnType<InstanceType<typeof Ajv2019>['compile']>>();
+
+function validator(useDefaults: boolean) {
+  let v = validators.get(useDefaults);
+  if (!v) {
+    // verbose: errors carry their schema node, which holds 'x-error' and the keys for "did you mean".
+    v = new Ajv2019({ useDefaults, allErrors: true, strict: false, verbose: true }).compile(schema);
+    validators.set(useDefaults, v);
+  }
+  return v;
 }
 
 export function loadConfig(options: LoadOptions = {}): BridgeConfig {
@@ -143,19 +147,21 @@ export function loadConfig(options: LoadOptions = {}): BridgeConfig {
     if (typeof fromFile !== 'object' || Array.isArray(fromFile)) throw new ConfigError(`config ${options.file} must be a mapping of settings`);
   }
   const merged = merge(merge(fromFile, envOverrides(options.env ?? process.env)), options.overrides ?? {});
+  const refuse = (problems: string[]) => new ConfigError(`invalid configuration${options.file ? ` in ${options.file}` : ''}: ${problems.join('; ')}`);
+  // First the settings as written, before boards inherit boardDefaults: a typo in boardDefaults
+  // is reported once, where it is, not once per board.
+  const asWritten = validator(false);
+  if (!asWritten(structuredClone(merged))) throw refuse(describeErrors(asWritten.errors ?? [], schema));
+  const bad = checkSelectors(merged);
+  if (bad.length > 0) throw refuse(bad);
   // Boards inherit boardDefaults before the schema fills in its own defaults.
   const defaults = (merged.boardDefaults ?? {}) as Record<string, unknown>;
-  if (Array.isArray(merged.boards) && typeof defaults === 'object') {
-    merged.boards = merged.boards.map((b: unknown) => (b && typeof b === 'object' ? { ...defaults, ...(b as object) } : b));
-  }
-  const ajv = new Ajv({ useDefaults: true, allErrors: true, strict: false });
-  const validate = ajv.compile(schema);
-  if (!validate(merged)) {
-    throw new ConfigError(`invalid configuration${options.file ? ` in ${options.file}` : ''}:\n  ${(validate.errors ?? []).map(describe).join('\n  ')}`);
-  }
+  if (Array.isArray(merged.boards)) merged.boards = merged.boards.map((b: unknown) => ({ ...defaults, ...(b as object) }));
+  const withDefaults = validator(true);
+  if (!withDefaults(merged)) throw refuse(describeErrors(withDefaults.errors ?? [], schema));
   const config = merged as unknown as BridgeConfig;
   const ids = config.boards.map((b) => b.id);
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (twice) throw new ConfigError(`invalid configuration: board '${twice}' is listed twice`);
+  if (twice) throw refuse([`boards: board '${twice}' is listed twice`]);
   return config;
 }
