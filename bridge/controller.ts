@@ -56,6 +56,7 @@ export class Bridge {
       retainEveryMs: options.retainEveryMs,
       log: options.log,
       onBoard: (board) => this.onBoard(board),
+      onForget: (boardId) => this.views.delete(boardId),
     });
   }
 

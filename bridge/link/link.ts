@@ -4,6 +4,8 @@
 import type { Hello, Resync } from '../../protocol/index.ts';
 import type { Transport, TransportEvents } from '../transports/types.ts';
 import type { DisplayState } from './display-state.ts';
+import { RateLog, clip } from '../transports/common/rate-log.ts';
+import { helloProblem } from './hello-check.ts';
 import { BoardSession } from './session.ts';
 import type { SessionStats } from './session.ts';
 
@@ -40,20 +42,43 @@ export interface LinkOptions {
   now?: () => number;
   /** A board appeared, changed (HELLO) or went offline: the controller recomputes its view. */
   onBoard?: (board: BoardInfo) => void;
+  /** A board not in the configuration was offline long enough to be forgotten: drop its view. */
+  onForget?: (boardId: string) => void;
+  /** Boards known at most (configured ones included); HELLOs of further boards are refused. Default 1024. */
+  maxBoards?: number;
+  /** A board not in the configuration is forgotten after this long offline, ms (default 10 min). */
+  forgetAfterMs?: number;
+  /** A HELLO repeating the last one this soon after the snapshot that answered it is not answered again, ms. */
+  duplicateHelloMs?: number;
   log?: (line: string) => void;
+}
+
+/** Problems the link met and survived: each is counted, and logged at most every few seconds. */
+export interface LinkCounters {
+  hellosRejected: number;
+  duplicateHellos: number;
+  boardsRefused: number;
+  boardsForgotten: number;
+  unknownResyncs: number;
+  sessionErrors: number;
 }
 
 export class Link {
   private readonly sessions = new Map<string, BoardSession>();
-  private readonly meta = new Map<string, { profile: string; firmware: string }>();
+  private readonly meta = new Map<string, { profile: string; firmware: string; configured: boolean; offlineSince?: number; hello?: Hello }>();
   private timer: NodeJS.Timeout | undefined;
   private flushing = false;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
+  private readonly rateLog: RateLog;
+  readonly counters: LinkCounters = { hellosRejected: 0, duplicateHellos: 0, boardsRefused: 0, boardsForgotten: 0, unknownResyncs: 0, sessionErrors: 0 };
+  /** When flushAll last ran to the end: the liveness check reads it. */
+  lastFlushAt = 0;
 
   constructor(private readonly options: LinkOptions) {
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => {});
+    this.rateLog = new RateLog(this.log);
   }
 
   async start(): Promise<void> {
@@ -66,11 +91,18 @@ export class Link {
       const transport = this.options.transports.find((t) => t.name === known.transport) ?? this.options.transports[0];
       if (!transport) continue;
       this.sessions.set(known.boardId, new BoardSession({ boardId: known.boardId, transport, ledCount: known.ledCount, maxFrame: known.maxFrame, retainEveryMs: this.options.retainEveryMs }));
-      this.meta.set(known.boardId, { profile: known.profile ?? '', firmware: '' });
+      this.meta.set(known.boardId, { profile: known.profile ?? '', firmware: '', configured: true });
     }
     for (const t of this.options.transports) await t.start(events);
     const every = this.options.flushMs ?? 50;
-    this.timer = setInterval(() => void this.flushAll(), every);
+    // flushAll contains each session's failure; the catch is the last line of defence, so that
+    // nothing a board sends can become an unhandled rejection that ends the process.
+    this.timer = setInterval(() => {
+      this.flushAll().catch((err: unknown) => {
+        this.counters.sessionErrors++;
+        this.rateLog.say('flush', `link: flush failed: ${(err as Error).message}`);
+      });
+    }, every);
     this.timer.unref?.();
   }
 
@@ -106,9 +138,35 @@ export class Link {
     this.flushing = true;
     try {
       const now = this.now();
-      await Promise.all([...this.sessions.values()].map((s) => s.flush(now)));
+      await Promise.all([...this.sessions.values()].map((s) => this.flushOne(s, now)));
+      this.forgetVanished(now);
+      this.lastFlushAt = this.now();
     } finally {
       this.flushing = false;
+    }
+  }
+
+  /** One session's flush; its failure is its own (counted, logged, the board resynced). */
+  private async flushOne(s: BoardSession, now: number): Promise<void> {
+    try {
+      await s.flush(now);
+    } catch (err) {
+      this.counters.sessionErrors++;
+      s.requestSnapshot();
+      this.rateLog.say(`flush:${s.boardId}`, `link: sending to ${s.boardId} failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Boards not in the configuration that stayed offline past forgetAfterMs are dropped. */
+  private forgetVanished(now: number): void {
+    const after = this.options.forgetAfterMs ?? 600_000;
+    for (const [boardId, meta] of this.meta) {
+      if (meta.configured || meta.offlineSince === undefined || now - meta.offlineSince < after) continue;
+      this.sessions.delete(boardId);
+      this.meta.delete(boardId);
+      this.counters.boardsForgotten++;
+      this.rateLog.say('forget', `link: forgot board ${boardId} (offline for ${Math.round((now - meta.offlineSince) / 1000)} s)`);
+      this.options.onForget?.(boardId);
     }
   }
 
@@ -128,28 +186,71 @@ export class Link {
   }
 
   private onHello(boardId: string, hello: Hello, via: Transport): void {
+    const problem = helloProblem(hello);
+    if (problem) {
+      this.counters.hellosRejected++;
+      this.rateLog.say(`hello:${boardId}`, `link: ignored HELLO from ${clip(boardId)} via ${via.name}: ${problem}`);
+      return;
+    }
     let session = this.sessions.get(boardId);
     if (!session) {
+      if (this.sessions.size >= (this.options.maxBoards ?? 1024)) {
+        this.counters.boardsRefused++;
+        this.rateLog.say('full', `link: refused board ${clip(boardId)}: already ${this.sessions.size} boards (maxBoards)`);
+        return;
+      }
       session = new BoardSession({ boardId, transport: via, ledCount: hello.ledCount, maxFrame: hello.maxFrame, retainEveryMs: this.options.retainEveryMs });
       this.sessions.set(boardId, session);
+    }
+    const now = this.now();
+    const meta = this.meta.get(boardId);
+    const last = meta?.hello;
+    const same =
+      last !== undefined &&
+      session.online &&
+      session.transport === via &&
+      last.ledCount === hello.ledCount &&
+      last.maxFrame === hello.maxFrame &&
+      last.caps === hello.caps &&
+      last.protoMin === hello.protoMin &&
+      last.protoMax === hello.protoMax &&
+      last.profile === hello.profile &&
+      last.firmware === hello.firmware;
+    session.lastSeen = now;
+    // A board says HELLO on connect and again when it sees the bridge online, often both at once;
+    // the snapshot for the first is on its way (or is due), so the second needs nothing. A board
+    // that really missed it says HELLO again after 2 s (SPEC section 5) and is answered then.
+    if (same && now - session.snapshotAt < (this.options.duplicateHelloMs ?? 1000)) {
+      this.counters.duplicateHellos++;
+      return;
     }
     session.transport = via;
     session.ledCount = hello.ledCount;
     session.maxFrame = hello.maxFrame;
+    session.caps = hello.caps;
     session.online = true;
-    session.lastSeen = this.now();
     session.requestSnapshot();
-    this.meta.set(boardId, { profile: hello.profile, firmware: hello.firmware });
-    this.log(`link: ${boardId} says hello via ${via.name} (${hello.profile}, ${hello.ledCount} LEDs, firmware ${hello.firmware})`);
-    this.options.onBoard?.(this.info(session));
+    // A snapshot is due; mark it as answering this HELLO so that an echo right now is a duplicate.
+    session.snapshotAt = now;
+    this.meta.set(boardId, { profile: hello.profile, firmware: hello.firmware, configured: meta?.configured ?? false, hello });
+    if (!same) {
+      this.rateLog.say(
+        `hello:${boardId}`,
+        `link: ${boardId} says hello via ${via.name} (${clip(hello.profile)}, ${hello.ledCount} LEDs, firmware ${clip(hello.firmware)})`,
+      );
+      this.options.onBoard?.(this.info(session));
+    }
   }
 
   private onResync(boardId: string, resync: Resync, via: Transport): void {
     const session = this.sessions.get(boardId);
     if (!session) {
-      this.log(`link: RESYNC from unknown board ${boardId} via ${via.name}; waiting for its HELLO`);
+      this.counters.unknownResyncs++;
+      this.rateLog.say('resync', `link: RESYNC from unknown board ${clip(boardId)} via ${via.name}; waiting for its HELLO`);
       return;
     }
+    const meta = this.meta.get(boardId);
+    if (meta) meta.offlineSince = undefined;
     session.transport = via;
     session.online = true;
     session.lastSeen = this.now();
@@ -158,9 +259,11 @@ export class Link {
 
   private onGone(boardId: string, via: Transport): void {
     const session = this.sessions.get(boardId);
-    if (!session || session.transport !== via) return;
+    if (!session || session.transport !== via || !session.online) return;
     session.online = false;
-    this.log(`link: ${boardId} is gone from ${via.name}`);
+    const meta = this.meta.get(boardId);
+    if (meta) meta.offlineSince = this.now();
+    this.rateLog.say(`gone:${boardId}`, `link: ${boardId} is gone from ${via.name}`);
     this.options.onBoard?.(this.info(session));
   }
 }

@@ -7,6 +7,7 @@ import type { Transport } from '../transports/types.ts';
 import { emptyDisplayState } from './display-state.ts';
 import type { DisplayState } from './display-state.ts';
 import { diffMessages, stateMessages } from './diff.ts';
+import { ALL_CAPS, forCaps } from './hello-check.ts';
 
 export interface SessionOptions {
   boardId: string;
@@ -35,8 +36,12 @@ export class BoardSession {
   transport: Transport;
   ledCount: number;
   maxFrame: number;
+  /** What the board announced it can render (HELLO caps); everything until it says. */
+  caps = ALL_CAPS;
   online = false;
   lastSeen = 0;
+  /** When the last snapshot answering a HELLO went out (duplicate HELLOs are not answered twice). */
+  snapshotAt = -Infinity;
   private seq: number;
   private snapshotCounter = 0;
   private desired: DisplayState = emptyDisplayState();
@@ -72,8 +77,8 @@ export class BoardSession {
 
   /** How many messages the next flush would send (the whole state while a snapshot is due). */
   pending(): number {
-    if (this.needSnapshot || this.sent === undefined) return stateMessages(this.desired).length;
-    return this.changed ? diffMessages(this.sent, this.desired).length : 0;
+    if (this.needSnapshot || this.sent === undefined) return forCaps(stateMessages(this.desired), this.caps).length;
+    return this.changed ? forCaps(diffMessages(this.sent, this.desired), this.caps).length : 0;
   }
 
   /** After HELLO, RESYNC or anything that makes the board's state unknown. */
@@ -108,18 +113,19 @@ export class BoardSession {
   async flush(now: number): Promise<void> {
     const target = this.desired;
     if (this.online && this.needSnapshot) {
-      const messages = stateMessages(target);
+      const messages = forCaps(stateMessages(target), this.caps);
       const plan = planSnapshot(messages, { snapshot: this.snapshotCounter++ & 0xffff, maxFrame: this.maxFrame });
       const frames = plan.encode(this.take(plan.frames));
       this.needSnapshot = false;
       this.sent = target;
       this.changed = false;
       this.lastSendAt = now;
+      this.snapshotAt = now;
       this.stats.snapshots++;
       this.stats.messages += messages.length;
       await this.deliver(frames);
     } else if (this.online && this.sent !== undefined) {
-      const delta = this.changed ? diffMessages(this.sent, target) : [];
+      const delta = this.changed ? forCaps(diffMessages(this.sent, target), this.caps) : [];
       this.changed = false;
       if (delta.length > 0) {
         const plan = planFrames(delta, { maxFrame: this.maxFrame });
@@ -147,7 +153,7 @@ export class BoardSession {
   private async maybeRetain(now: number): Promise<void> {
     if (!this.retainedDirty || now - this.lastRetainAt < this.retainEveryMs) return;
     const state = this.sent !== undefined && this.online ? this.sent : this.desired;
-    const messages = stateMessages(state);
+    const messages = forCaps(stateMessages(state), this.caps);
     const plan = planSnapshot(messages, { snapshot: this.snapshotCounter++ & 0xffff, maxFrame: this.maxFrame });
     const frames = plan.encode((this.seq - plan.frames) & 0xffff);
     this.retainedDirty = false;

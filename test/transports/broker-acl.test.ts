@@ -56,14 +56,17 @@ function bridge(t: Test, broker: EmbeddedBroker) {
 
 t.test('the rules, as pure functions', async (t) => {
   const topics = new Topics('podlights');
-  const desk = authenticate(auth, 'x', 'desk-1', Buffer.from('desk-1-secret'));
+  const desk = authenticate(auth, 'desk-1', 'desk-1', Buffer.from('desk-1-secret'));
   t.same(desk, { role: 'board', boardId: 'desk-1' });
-  t.same(authenticate(auth, 'x', 'desk-9', Buffer.from('shared-secret')), { role: 'board', boardId: 'desk-9' });
-  t.equal(authenticate(auth, 'x', 'desk-1', Buffer.from('wrong')), undefined);
+  t.same(authenticate(auth, 'desk-9', 'desk-9', Buffer.from('shared-secret')), { role: 'board', boardId: 'desk-9' });
+  t.equal(authenticate(auth, 'desk-1', 'desk-1', Buffer.from('wrong')), undefined);
   t.equal(authenticate(auth, 'x', 'bridge', Buffer.from('shared-secret')), undefined, 'board password is not the bridge password');
-  t.equal(authenticate(auth, 'x', 'a/b', Buffer.from('shared-secret')), undefined, 'no topic separators in ids');
+  t.equal(authenticate(auth, 'a/b', 'a/b', Buffer.from('shared-secret')), undefined, 'no topic separators in ids');
   t.equal(authenticate(auth, 'desk-2', undefined, undefined), undefined, 'anonymous off by default');
   t.same(authenticate({ ...auth, allowAnonymous: true }, 'desk-2', undefined, undefined), { role: 'board', boardId: 'desk-2' });
+  t.equal(authenticate(auth, 'desk-1', 'desk-1', Buffer.from('shared-secret')), undefined, 'a board with its own password: the shared one does not work');
+  t.equal(authenticate(auth, 'desk-1', 'desk-2', Buffer.from('shared-secret')), undefined, "desk-2's credentials cannot take desk-1's client id");
+  t.equal(authenticate({ ...auth, allowAnonymous: true }, 'desk-1', undefined, undefined), undefined, 'a board with its own password never connects anonymously');
   const who = { role: 'board', boardId: 'desk-1' } as const;
   t.ok(mayPublish(topics, who, 'podlights/desk-1/hello'));
   t.ok(mayPublish(topics, who, 'podlights/desk-1/status'));

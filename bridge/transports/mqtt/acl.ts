@@ -10,7 +10,10 @@ export interface BrokerAuthOptions {
   bridge: { username: string; password: string };
   /** Per-board passwords, by board id. */
   boards?: Record<string, string>;
-  /** One password every board may use (checked after the per-board map). */
+  /**
+   * One password every board may use, except boards that have their own in `boards`: for those
+   * only their own password works, so a leaked shared password cannot become them.
+   */
   boardPassword?: string;
   /** Clients without a username get the board ACL of their client id (local demos only). */
   allowAnonymous?: boolean;
@@ -26,7 +29,12 @@ function sameSecret(given: string | Buffer | undefined, expected: string): boole
   return timingSafeEqual(a, b);
 }
 
-/** The identity a CONNECT earns, or undefined when it must be refused. */
+/**
+ * The identity a CONNECT earns, or undefined when it must be refused. A board is bound to its
+ * client id as well as its credentials: the client id must be the board id, so one board's
+ * credentials cannot take over another board's session (MQTT lets a new client with the same
+ * id kick the old one off).
+ */
 export function authenticate(
   options: BrokerAuthOptions,
   clientId: string,
@@ -35,14 +43,16 @@ export function authenticate(
 ): Identity | undefined {
   if (username === undefined || username === '') {
     if (!options.allowAnonymous || !isBoardIdForMqtt(clientId)) return undefined;
+    // A board with its own password never connects anonymously.
+    if (options.boards?.[clientId] !== undefined) return undefined;
     return { role: 'board', boardId: clientId };
   }
   if (username === options.bridge.username) {
     return sameSecret(password, options.bridge.password) ? { role: 'bridge' } : undefined;
   }
-  if (!isBoardIdForMqtt(username)) return undefined;
+  if (!isBoardIdForMqtt(username) || clientId !== username) return undefined;
   const own = options.boards?.[username];
-  if (own !== undefined && sameSecret(password, own)) return { role: 'board', boardId: username };
+  if (own !== undefined) return sameSecret(password, own) ? { role: 'board', boardId: username } : undefined;
   if (options.boardPassword !== undefined && sameSecret(password, options.boardPassword)) {
     return { role: 'board', boardId: username };
   }

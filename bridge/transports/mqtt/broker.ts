@@ -8,8 +8,9 @@ import type { Client } from 'aedes';
 import { authenticate, mayPublish, maySubscribe } from './acl.ts';
 import type { BrokerAuthOptions, Identity } from './acl.ts';
 import { Topics } from './topics.ts';
-import { RateLog } from '../common/rate-log.ts';
+import { RateLog, clip } from '../common/rate-log.ts';
 import type { LogFn } from '../common/rate-log.ts';
+import { PacketGuard } from './packet-guard.ts';
 
 export interface EmbeddedBrokerOptions extends BrokerAuthOptions {
   /** Listen address (default 127.0.0.1; use 0.0.0.0 for boards on the LAN). */
@@ -19,7 +20,16 @@ export interface EmbeddedBrokerOptions extends BrokerAuthOptions {
   /** Base topic the ACLs are written for (default `podlights`). */
   baseTopic?: string;
   log?: LogFn;
+  /** Largest packet accepted before a client is authenticated, and from boards (bytes). */
+  maxPacketBytes?: { unauthenticated?: number; board?: number; bridge?: number };
 }
+
+/**
+ * Before CONNECT is checked nobody deserves more than a CONNECT with credentials and a small
+ * will; boards send HELLO/RESYNC frames (at most 1 KiB) and status words; the bridge publishes
+ * retained snapshots, which grow with the pods shown.
+ */
+const PACKET_LIMITS = { unauthenticated: 16 * 1024, board: 16 * 1024, bridge: 64 * 1024 * 1024 };
 
 export interface BrokerCounters {
   /** Clients connected now. */
@@ -29,6 +39,14 @@ export interface BrokerCounters {
   publishesDenied: number;
   subscribesDenied: number;
   clientErrors: number;
+  /** Connections cut because a packet was declared larger than allowed. */
+  oversizePackets: number;
+  /** Second connections for a board already connected from elsewhere, refused. */
+  takeoversRefused: number;
+  /** A board reconnected from the same address while its old session lingered: the new one won. */
+  takeovers: number;
+  /** Boards whose connection ended: `<base>/<id>/status offline` published for them. */
+  boardsOffline: number;
   [key: string]: number;
 }
 
@@ -46,7 +64,15 @@ export class EmbeddedBroker {
     publishesDenied: 0,
     subscribesDenied: 0,
     clientErrors: 0,
+    oversizePackets: 0,
+    takeoversRefused: 0,
+    takeovers: 0,
+    boardsOffline: 0,
   };
+  /** Packet limit of each socket: the unauthenticated one until CONNECT succeeds. */
+  private readonly limits = new WeakMap<object, number>();
+  /** The newest authenticated connection of each board (bounded by the connections open). */
+  private readonly liveBoards = new Map<string, Client>();
   /** The port actually listened on (after start). */
   port = 0;
 
@@ -69,15 +95,39 @@ export class EmbeddedBroker {
     if (this.server) return;
     const aedes = await Aedes.createBroker({
       authenticate: (client, username, password, done) => {
+        const refuse = (returnCode: 2 | 4, message: string): void => {
+          done(Object.assign(new Error(message), { returnCode }), false);
+        };
         const who = authenticate(this.options, client.id, username, password);
         if (!who) {
           this.count.authFailures += 1;
-          this.rateLog.say(`auth:${username}`, `mqtt broker: refused client ${client.id} (user ${username ?? '(none)'})`);
-          const err = Object.assign(new Error('bad username or password'), { returnCode: 4 as const });
-          done(err, false);
-          return;
+          // One key for all refusals: usernames are the client's choice and unbounded.
+          this.rateLog.say('auth', `mqtt broker: refused client ${clip(client.id)} (user ${clip(username)}): bad credentials, or a board's client id is not its board id`);
+          return refuse(4, 'bad username or password');
+        }
+        if (who.role === 'board') {
+          const existing = this.liveBoards.get(who.boardId);
+          if (existing && existing !== client && existing.connected) {
+            const before = remoteAddress(existing);
+            const now = remoteAddress(client);
+            if (before !== now) {
+              // Two clients fighting over one board would kick each other off forever, and the
+              // newcomer might be a copy of the board's credentials: the live session keeps it.
+              this.count.takeoversRefused += 1;
+              this.rateLog.say(
+                `takeover:${who.boardId}`,
+                `mqtt broker: refused a second connection for board ${who.boardId} from ${now} while it is connected from ${before}; the live session keeps the board (it ends by keepalive if it is dead)`,
+              );
+              return refuse(2, 'board already connected from elsewhere');
+            }
+            this.count.takeovers += 1;
+            this.rateLog.say(`takeover:${who.boardId}`, `mqtt broker: board ${who.boardId} reconnected from ${now}; its previous session is closed`);
+          }
+          this.liveBoards.set(who.boardId, client);
         }
         this.identities.set(client, who);
+        const max = { ...PACKET_LIMITS, ...this.options.maxPacketBytes };
+        this.limits.set(client.conn, who.role === 'bridge' ? max.bridge : max.board);
         done(null, true);
       },
       authorizePublish: (client, packet, done) => {
@@ -86,7 +136,7 @@ export class EmbeddedBroker {
         // aedes closes the connection of a client whose publish is refused (MQTT 3.1.1 has no
         // negative PUBACK); for a board that means it is misconfigured, which the log says.
         this.count.publishesDenied += 1;
-        this.rateLog.say(`pub:${client?.id}`, `mqtt broker: ${client?.id ?? '(will)'} may not publish to ${packet.topic}`);
+        this.rateLog.say('pub', `mqtt broker: ${clip(client?.id ?? '(will)')} may not publish to ${clip(packet.topic)}`);
         done(new Error(`not authorized to publish to ${packet.topic}`));
       },
       authorizeSubscribe: (client, sub, done) => {
@@ -94,17 +144,18 @@ export class EmbeddedBroker {
         if (who && maySubscribe(this.topics, who, sub.topic)) return done(null, sub);
         // Negated, not fatal: the SUBACK says 0x80 for this filter and the client stays connected.
         this.count.subscribesDenied += 1;
-        this.rateLog.say(`sub:${client.id}`, `mqtt broker: ${client.id} may not subscribe to ${sub.topic}`);
+        this.rateLog.say('sub', `mqtt broker: ${clip(client.id)} may not subscribe to ${clip(sub.topic)}`);
         done(null, null);
       },
     });
     aedes.on('clientError', (client, err) => {
       this.count.clientErrors += 1;
-      this.rateLog.say(`err:${client.id}`, `mqtt broker: client ${client.id}: ${err.message}`);
+      this.rateLog.say('err', `mqtt broker: client ${clip(client.id)}: ${clip(err.message, 200)}`);
     });
+    aedes.on('clientDisconnect', (client) => this.onDisconnect(client));
     aedes.on('connectionError', (_client, err) => {
       this.count.clientErrors += 1;
-      this.rateLog.say('conn', `mqtt broker: connection error: ${err.message}`);
+      this.rateLog.say('conn', `mqtt broker: connection error: ${clip(err.message, 200)}`);
     });
     this.aedes = aedes;
 
@@ -113,6 +164,18 @@ export class EmbeddedBroker {
       this.count.connections += 1;
       socket.on('close', () => this.sockets.delete(socket));
       socket.on('error', () => {}); // aedes reports client errors; a reset socket must not crash us
+      const max = { ...PACKET_LIMITS, ...this.options.maxPacketBytes };
+      const guard = new PacketGuard(
+        () => this.limits.get(socket) ?? max.unauthenticated,
+        (declared) => {
+          this.count.oversizePackets += 1;
+          const what = Number.isNaN(declared) ? 'a malformed packet length' : `a packet of ${declared} bytes (limit ${this.limits.get(socket) ?? max.unauthenticated})`;
+          this.rateLog.say('oversize', `mqtt broker: cut the connection from ${socket.remoteAddress ?? '?'}: ${what}`);
+          socket.destroy();
+        },
+      );
+      // Attached before aedes reads: every chunk aedes reads passes here first.
+      socket.on('data', (chunk: Buffer) => guard.push(chunk));
       aedes.handle(socket);
     });
     this.server = server;
@@ -143,8 +206,28 @@ export class EmbeddedBroker {
     }
   }
 
+  /**
+   * A board's connection ended, cleanly or not: say `offline` on its status topic so the bridge
+   * takes it offline at once, whether or not its firmware set a last will (the board's own will,
+   * if any, says the same). Not when a newer connection of the same board already took over.
+   */
+  private onDisconnect(client: Client): void {
+    const who = this.identities.get(client);
+    if (!who || who.role !== 'board' || this.liveBoards.get(who.boardId) !== client) return;
+    this.liveBoards.delete(who.boardId);
+    this.count.boardsOffline += 1;
+    this.aedes?.publish(
+      { cmd: 'publish', topic: this.topics.board(who.boardId, 'status'), payload: Buffer.from('offline'), qos: 1, retain: true, dup: false },
+      () => {},
+    );
+  }
+
   /** Counters, with `clients` the number connected (and authenticated) right now. */
   get counters(): BrokerCounters {
     return { ...this.count, clients: this.aedes?.connectedClients ?? 0 };
   }
+}
+
+function remoteAddress(client: Client): string {
+  return (client.conn as Partial<Socket>).remoteAddress ?? '?';
 }
