@@ -10,6 +10,8 @@ import type { ClusterSource } from './controller.ts';
 import { fromKubeconfig, inCluster } from './kube/connect.ts';
 import { OpsServer } from './ops/server.ts';
 import { SimFleet } from './sim/fleet.ts';
+import { localTransport } from './local/start.ts';
+import { routeLocalBoards } from './local/outputs.ts';
 import { EmbeddedBroker } from './transports/mqtt/broker.ts';
 import { MqttTransport } from './transports/mqtt/transport.ts';
 import type { Transport } from './transports/types.ts';
@@ -89,10 +91,13 @@ export async function startBridge(config: BridgeConfig, log: Log): Promise<Runni
       const { SerialTransport } = await import('./transports/serial/transport.ts');
       for (const port of config.serial) transports.push(new SerialTransport({ path: port.path, baudRate: port.baudRate, log }));
     }
+    // Boards with outputs (a Blinkt, USB lights, WLED) run the firmware core in this process.
+    const local = localTransport(config, log);
+    if (local) transports.push(local);
     const bridge = new Bridge({
       clusters: sources,
       transports,
-      boards: config.boards,
+      boards: routeLocalBoards(config.boards),
       boardDefaults: config.boardDefaults,
       nodeName: config.nodeName,
       flushMs: config.flushMs,
