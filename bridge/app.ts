@@ -27,16 +27,14 @@ export interface RunningBridge {
 
 type Log = (line: string) => void;
 
-async function clusterSources(config: BridgeConfig, log: Log): Promise<{ sources: ClusterSource[]; fleet?: SimFleet }> {
+async function clusterSources(config: BridgeConfig): Promise<{ sources: ClusterSource[]; fleet?: SimFleet; kubeconfigFile?: string }> {
   if (config.inCluster) return { sources: [inCluster()] };
   if (config.kubeconfig) return { sources: fromKubeconfig({ file: config.kubeconfig, contexts: config.contexts }) };
   const fleet = new SimFleet({});
   await fleet.start();
   const file = join(tmpdir(), 'podlights-bridge-sim.kubeconfig');
   fleet.writeKubeconfig(file);
-  log(`bridge: no kubeconfig given: watching the embedded simulator (${fleet.clusters.map((c) => `${c.name} ${c.url}`).join(', ')})`);
-  log(`bridge: kubectl --kubeconfig ${file} get pods   # drive it like a cluster`);
-  return { sources: fromKubeconfig({ text: fleet.kubeconfigText() }), fleet };
+  return { sources: fromKubeconfig({ text: fleet.kubeconfigText() }), fleet, kubeconfigFile: file };
 }
 
 /** Starts everything the config asks for; the caller stops it. */
@@ -52,7 +50,7 @@ export async function startBridge(config: BridgeConfig, log: Log): Promise<Runni
     }
   };
   try {
-    const { sources, fleet } = await clusterSources(config, log);
+    const { sources, fleet, kubeconfigFile } = await clusterSources(config);
     if (fleet) started.push(fleet);
     let broker: EmbeddedBroker | undefined;
     let url = config.mqtt.url;
@@ -113,6 +111,11 @@ export async function startBridge(config: BridgeConfig, log: Log): Promise<Runni
       await ops.start();
       started.push(ops);
       log(`bridge: operations on http://${config.http.host}:${ops.port}/ (healthz, readyz, metrics, boards)`);
+    }
+    // Said only once everything runs: a hint to use the simulator is wrong after "cannot start".
+    if (fleet) {
+      log(`bridge: no kubeconfig given: watching the embedded simulator (${fleet.clusters.map((c) => `${c.name} ${c.url}`).join(', ')})`);
+      log(`bridge: kubectl --kubeconfig ${kubeconfigFile} get pods   # drive it like a cluster`);
     }
     log(`bridge: watching ${sources.map((s) => s.name).join(', ')}${config.nodeName ? ` (node ${config.nodeName})` : ''}; boards under '${config.mqtt.baseTopic}/'`);
     return { bridge, transports, ops, broker, fleet, stop: stopAll };

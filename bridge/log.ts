@@ -1,8 +1,11 @@
 // Structured logs with pino. The parts log plain lines through a `(line) => void` function (so
 // they need no logging dependency and tests can collect lines); this adapter turns a line
 // "component: message" into a JSON record {component, msg} at a level read from the wording.
+// On a terminal the records are printed as one readable line each; piped (a pod's log, a
+// collector) they stay JSON.
 import pino from 'pino';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
+import { prettyStream } from './log-pretty.ts';
 
 export type LogFn = (line: string) => void;
 
@@ -20,8 +23,21 @@ export interface BridgeLogger {
   line: LogFn;
 }
 
-export function createLogger(options: { level?: LogLevel; destination?: NodeJS.WritableStream } = {}): BridgeLogger {
-  const logger = pino({ level: options.level ?? 'info', base: { name: 'podlights' } }, (options.destination as never) ?? pino.destination(2));
+export type LogFormat = 'auto' | 'pretty' | 'json';
+
+export interface LoggerOptions {
+  level?: LogLevel;
+  /** auto (default): pretty when the destination (stderr unless given) is a terminal. */
+  format?: LogFormat;
+  destination?: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export function createLogger(options: LoggerOptions = {}): BridgeLogger {
+  const out = options.destination ?? process.stderr;
+  const format = options.format ?? 'auto';
+  const pretty = format === 'pretty' || (format === 'auto' && out.isTTY === true);
+  const stream: DestinationStream = pretty ? prettyStream(out, { color: out.isTTY === true && !process.env.NO_COLOR }) : options.destination ? (options.destination as DestinationStream) : pino.destination(2);
+  const logger = pino({ level: options.level ?? 'info', base: { name: 'podlights' } }, stream);
   const line: LogFn = (text) => {
     const m = /^([a-z][\w-]*):\s+(.*)$/s.exec(text);
     const record = m ? { component: m[1] } : {};

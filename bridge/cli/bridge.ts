@@ -20,15 +20,16 @@ options:
   --context NAME      a context to watch; repeat for several clusters (default: current)
   --in-cluster        use the pod's service account (DaemonSet)
   --node NAME         watch only pods on this node (default: $NODE_NAME)
-  --mqtt URL          an external broker, mqtt:// or mqtts:// (default: embedded broker)
+  --mqtt URL          an external broker: mqtt://, mqtts://, ws:// or wss:// (default: embedded)
   --broker-port P     port of the embedded broker (default 1883; 0 = free port)
   --serial PATH       a board on a USB serial port; repeat for several
   --http-port P       operations endpoints /healthz /readyz /metrics /boards (default 9464)
-  --config FILE       JSON config (schema: bridge/config/schema.json); flags win over it
+  --config FILE       a YAML or JSON config (schema: bridge/config/schema.json); flags win
   -h, --help          show this help
 
 Settings can also come from the environment: PODLIGHTS_MQTT_URL, PODLIGHTS_MQTT_PASSWORD,
-PODLIGHTS_BROKER_BOARD_PASSWORD, NODE_NAME, ...
+PODLIGHTS_BROKER_BOARD_PASSWORD, PODLIGHTS_LOG_FORMAT (auto, pretty, json), NODE_NAME, ...
+Logs go to stderr: one readable line per record on a terminal, JSON lines otherwise.
 `;
 
 async function run(args: string[]): Promise<number> {
@@ -70,7 +71,7 @@ async function run(args: string[]): Promise<number> {
   let log: Log = (line) => process.stderr.write(`${line}\n`);
   try {
     const config = loadConfig({ file: values.config, overrides });
-    log = createLogger({ level: config.logLevel }).line;
+    log = createLogger({ level: config.logLevel, format: config.logFormat }).line;
     running = await startBridge(config, log);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof ConnectError) {

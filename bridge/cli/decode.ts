@@ -31,11 +31,19 @@ export const decodeCommand: Command = {
   name: 'decode',
   summary: 'decode protocol v1 frames given as hex and print them as JSON',
   async run(args) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { 'max-frame': { type: 'string', default: '65535' }, help: { type: 'boolean', short: 'h' } },
-    });
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { 'max-frame': { type: 'string', default: '65535' }, help: { type: 'boolean', short: 'h' } },
+      });
+    } catch (err) {
+      // A bad flag is the user's mistake, not a crash: one line, no stack trace.
+      process.stderr.write(`podlights decode: ${(err as Error).message} (see podlights decode --help)\n`);
+      return 2;
+    }
+    const { values, positionals } = parsed;
     if (values.help) {
       process.stdout.write(help);
       return 0;

@@ -26,12 +26,19 @@ export function fromKubeconfig(options: { file?: string; text?: string; contexts
     else if (options.file !== undefined) base.loadFromFile(options.file);
     else base.loadFromDefault();
   } catch (err) {
-    throw new ConnectError(`cannot load kubeconfig ${options.file ?? ''}: ${(err as Error).message}`);
+    // The YAML parser's message runs over several lines with a code excerpt; the first says it.
+    throw new ConnectError(`cannot load kubeconfig ${options.file ?? ''}: ${(err as Error).message.split('\n')[0]}`);
   }
+  const what = options.file !== undefined ? `kubeconfig ${options.file}` : 'the kubeconfig';
+  const have = base.getContexts().map((c) => c.name);
+  // client-node reads any YAML (or plain text) without complaint and yields nothing: say so
+  // instead of looking for context 'undefined'.
+  if (have.length === 0) throw new ConnectError(`${options.file ?? 'the kubeconfig'} is not a kubeconfig: it defines no contexts`);
   const names = options.contexts && options.contexts.length > 0 ? options.contexts : [base.getCurrentContext()];
+  if (!names[0]) throw new ConnectError(`${what} has no current-context: pass --context (it has: ${have.join(', ')})`);
   return names.map((name) => {
     if (!base.getContextObject(name)) {
-      throw new ConnectError(`kubeconfig has no context '${name}' (it has: ${base.getContexts().map((c) => c.name).join(', ')})`);
+      throw new ConnectError(`${what} has no context '${name}' (it has: ${have.join(', ')})`);
     }
     const kc = new KubeConfig();
     kc.loadFromOptions({ clusters: base.getClusters(), users: base.getUsers(), contexts: base.getContexts(), currentContext: name });
