@@ -1,9 +1,11 @@
 // What firmware/build.ts bakes into every firmware file as the global PL: the board profile's
-// settings plus the flash-time config. Each target adds what its hardware needs (pins, chip).
+// settings, the same for every board of the profile. Each target adds what its hardware needs
+// (pins, chip). What differs per board (WiFi, broker, credentials, board id) is not baked: it
+// lives in a settings file on the board (BoardSettings), written by `podlights provision`, so
+// one build serves every board and no secret ever reaches a build output.
 
 // `declare`: the Lua minifier keeps ambient names, and these are read from the PL table by name.
 export declare interface BakedSettings {
-  boardId: string;
   profile: string;
   ledCount: number;
   /** Three letters, e.g. 'GRB': the byte order the LED chip wants. */
@@ -16,12 +18,24 @@ export declare interface BakedSettings {
   maPerChannel: number;
   fps: number;
   maxFrame: number;
-  /** MQTT base topic. */
-  topic: string;
-  ssid: string;
-  password: string;
-  mqttHost: string;
-  mqttPort: number;
-  mqttUser: string;
-  mqttPassword: string;
 }
+
+/**
+ * The settings file on a board (Espruino: Storage file SETTINGS_FILE.espruino, JSON; NodeMCU: file
+ * SETTINGS_FILE.nodemcu, a Lua chunk returning a table). Every field may be missing: the HAL
+ * falls back to board id = profile name, topic `podlights`, port 1883, MQTT user = board id.
+ */
+export declare interface BoardSettings {
+  boardId?: string;
+  /** MQTT base topic. */
+  topic?: string;
+  ssid?: string;
+  password?: string;
+  mqttHost?: string;
+  mqttPort?: number;
+  mqttUser?: string;
+  mqttPassword?: string;
+}
+
+/** File names of the settings file, per runtime (kept in step with the HAL sources). */
+export const SETTINGS_FILE = { espruino: 'podlights.json', nodemcu: 'podlights.cfg' } as const;

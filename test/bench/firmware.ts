@@ -2,24 +2,23 @@
 // Lua bundle size (24 KB), Lua memory with 60 pods loaded (16 KB of state), JS objects per pod.
 // Last line: `firmware-espruino-bytes: N` (the largest Espruino board file).
 import { allBoards } from '../../boards/index.ts';
-import { buildEspruinoBoard, buildNodemcu, flashConfig } from '../../firmware/build.ts';
+import { buildEspruinoBoard, buildNodemcu } from '../../firmware/build.ts';
 import { luaHarness } from '../firmware/runtimes.ts';
 import { loaded } from '../firmware/harness.ts';
 import { luaCliMissing, runFengari, runLuaCli } from '../helpers/lua.ts';
 import type { LuaProgram } from '../helpers/lua.ts';
 
 const KB = 1024;
-const config = flashConfig(undefined, { PODLIGHTS_WIFI_SSID: 'ssid-of-typical-length', PODLIGHTS_WIFI_PASSWORD: 'a-typical-password' });
 const line = (name: string, value: string, budget = '') => console.log(`${name.padEnd(44)} ${value.padStart(12)}  ${budget}`);
 
 let espruinoMax = 0;
 for (const b of allBoards()) {
   if (b.runtime === 'espruino') {
-    const n = Buffer.byteLength(await buildEspruinoBoard(b, config));
+    const n = Buffer.byteLength(await buildEspruinoBoard(b));
     espruinoMax = Math.max(espruinoMax, n);
     line(`espruino file ${b.name}`, `${n} B`, `budget ${12 * KB} B ${n <= 12 * KB ? 'ok' : 'OVER'}`);
   } else if (b.runtime === 'lua5.1' || b.runtime === 'lua5.3') {
-    const n = Buffer.byteLength(buildNodemcu(b, config));
+    const n = Buffer.byteLength(buildNodemcu(b));
     line(`lua bundle ${b.name}`, `${n} B`, `budget ${24 * KB} B ${n <= 24 * KB ? 'ok' : 'OVER'}`);
   }
 }

@@ -1,13 +1,15 @@
 // Espruino HAL around firmware/core: ESP32 (WiFi + the MQTT module, WS2812 via neopixel) and
 // Espruino Pico (USB serial with COBS stream framing, the REPL moved off USB; APA102 via SPI).
-// firmware/build.ts prepends `var PL = {...}` (board profile + flash-time config) and bundles this
-// with esbuild (bundle.ts); after upload, save() and the board starts on every boot (E.on('init')).
+// firmware/build.ts inlines the board profile (PL) and bundles this with esbuild (bundle.ts);
+// WiFi, broker and board id come from the Storage file podlights.json (`podlights provision`).
+// `podlights flash` uploads it and runs save(): the board starts on every boot (E.on('init')).
 import { Core } from '../../core/core.ts';
 import type { Strip } from '../../core/output.ts';
 import { cobsEncode, Deframer } from '../../../protocol/codec/cobs.ts';
 import type { DecodeError } from '../../../protocol/codec/errors.ts';
 import { HEADER_SIZE, MSG } from '../../../protocol/codec/types.ts';
-import type { BakedSettings } from '../baked.ts';
+import type { BakedSettings, BoardSettings } from '../baked.ts';
+import { FIRMWARE_VERSION } from '../../core/settings.ts';
 
 interface Baked extends BakedSettings {
   chip: string;
@@ -33,12 +35,17 @@ declare const USB: Port;
 declare const LoopbackA: { setConsole(): void };
 declare const SPI1: { setup(options: { mosi: string; sck: string; baud: number }): void; write(data: number[]): void };
 declare function getTime(): number;
+declare const console: { log(text: string): void };
 declare function setInterval(cb: () => void, ms: number): number;
 /** Espruino's module loader: a global function (not CommonJS; esbuild must not see a require call). */
 declare const global: { require(name: string): any };
 
 function start(): void {
   const mod = global.require;
+  // Per-board settings live on the board, not in the build: one build serves every board.
+  const S: BoardSettings = mod('Storage').readJSON('podlights.json', 1) || {};
+  const id = S.boardId || PL.profile;
+  const topic = S.topic || 'podlights';
   // Espruino's getTime() is seconds as a float; the core wants whole milliseconds.
   const now = () => Math.floor(getTime() * 1000);
   const n = PL.ledCount;
@@ -66,7 +73,7 @@ function start(): void {
       SPI1.write(out);
     },
   };
-  const base = PL.topic + '/' + PL.boardId + '/';
+  const base = topic + '/' + id + '/';
   let mqtt: Mqtt | undefined;
   const send = (frame: string) => {
     if (PL.transport === 'serial') {
@@ -81,7 +88,7 @@ function start(): void {
   };
   const core = new Core(
     {
-      boardId: PL.boardId,
+      boardId: id,
       profile: PL.profile,
       ledCount: n,
       maxFrame: PL.maxFrame,
@@ -108,17 +115,20 @@ function start(): void {
     USB.on('data', (d: string) => deframer.push(d));
     core.hello(now());
   } else {
-    const m: Mqtt = mod('MQTT').create(PL.mqttHost, {
-      port: PL.mqttPort,
-      client_id: PL.boardId,
-      username: PL.mqttUser,
-      password: PL.mqttPassword,
+    // `podlights flash` waits for this line on the console to know the board came up.
+    console.log(FIRMWARE_VERSION + ' ' + id);
+    const m: Mqtt = mod('MQTT').create(S.mqttHost, {
+      port: S.mqttPort || 1883,
+      client_id: id,
+      // The embedded broker knows a board by username = its board id; anonymous brokers ignore it.
+      username: S.mqttUser || id,
+      password: S.mqttPassword,
     });
     mqtt = m;
     m.on('connected', () => {
       m.subscribe(base + 'frames');
       m.subscribe(base + 'snapshot');
-      m.subscribe(PL.topic + '/bridge/state');
+      m.subscribe(topic + '/bridge/state');
       core.hello(now());
     });
     m.on('publish', (p: { topic: string; message: string }) => {
@@ -128,7 +138,7 @@ function start(): void {
       else if (p.message === 'online') core.hello(now());
     });
     m.on('disconnected', () => setTimeout(() => m.connect(), 5000));
-    mod('Wifi').connect(PL.ssid, { password: PL.password }, (err: unknown) => {
+    mod('Wifi').connect(S.ssid, { password: S.password }, (err: unknown) => {
       if (!err) m.connect();
     });
   }

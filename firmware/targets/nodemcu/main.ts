@@ -1,9 +1,13 @@
 // NodeMCU HAL: WS2812 strip, WiFi + MQTT (or UART with stream framing), a millisecond clock and
 // the render timer, around firmware/core. Compiled by typescript-to-lua (Lua 5.1 + bit on
-// ESP8266, Lua 5.3 on ESP32) and saved as init.lua; firmware/build.ts prepends `PL = {...}`, the
-// board profile and the user's flash-time config.
+// ESP8266, Lua 5.3 on ESP32); firmware/build.ts prepends `PL = {...}`, the board profile. WiFi,
+// broker and board id come from the file podlights.cfg on the board (`podlights provision`);
+// `podlights flash` uploads this as podlights.lua, compiles it on the board (node.compile) and
+// writes an init.lua that runs podlights.lc.
 import { Clock } from '../../core/clock.ts';
 import { Core } from '../../core/core.ts';
+import { FIRMWARE_VERSION } from '../../core/settings.ts';
+import type { BoardSettings } from '../baked.ts';
 import type { Strip } from '../../core/output.ts';
 import { cobsEncode, Deframer } from '../../../protocol/codec/cobs.ts';
 import type { DecodeError } from '../../../protocol/codec/errors.ts';
@@ -11,6 +15,20 @@ import { HEADER_SIZE, MSG } from '../../../protocol/codec/types.ts';
 import type { BakedConfig, LedBuffer, MqttClient, StationConfig, Timer, Ws2812WriteOptions } from './api.ts';
 
 declare const PL: BakedConfig;
+
+/** @noSelf */
+declare namespace file {
+  function exists(name: string): boolean;
+}
+/** Runs a Lua file from the board's file system and returns what it returns. */
+declare function dofile(this: void, name: string): BoardSettings;
+declare function print(this: void, text: string): void;
+
+// Per-board settings live on the board, not in the build: one build serves every board. The
+// file is a Lua chunk returning a table (no JSON module needed on the firmware).
+const S: BoardSettings = file.exists('podlights.cfg') ? dofile('podlights.cfg') : {};
+const boardId = S.boardId ?? PL.profile;
+const topic = S.topic ?? 'podlights';
 
 /** @noSelf */
 declare namespace ws2812 {
@@ -108,7 +126,7 @@ const strip: Strip = {
 };
 
 const serial = PL.transport === 'serial';
-const base = PL.topic + '/' + PL.boardId + '/';
+const base = topic + '/' + boardId + '/';
 let client: MqttClient | undefined;
 let connected = false;
 let lastTry = -100000;
@@ -129,7 +147,7 @@ function send(frame: string): void {
 
 const core = new Core(
   {
-    boardId: PL.boardId,
+    boardId: boardId,
     profile: PL.profile,
     ledCount: PL.ledCount,
     maxFrame: PL.maxFrame,
@@ -166,7 +184,8 @@ function connect(): void {
   if (c === undefined) {
     // One client for the board's life; a retained snapshot holds several frames, so the ESP8266
     // client's message limit (1024 by default, headers included) is raised to 4 frames.
-    c = mqtt.Client(PL.boardId, 30, PL.mqttUser, PL.mqttPassword, 1, PL.maxFrame * 4);
+    // The embedded broker knows a board by username = its board id; anonymous brokers ignore it.
+    c = mqtt.Client(boardId, 30, S.mqttUser ?? boardId, S.mqttPassword ?? '', 1, PL.maxFrame * 4);
     client = c;
     c.on('offline', () => {
       connected = false;
@@ -179,13 +198,13 @@ function connect(): void {
     });
   }
   c.connect(
-    PL.mqttHost,
-    PL.mqttPort,
+    S.mqttHost ?? 'localhost',
+    S.mqttPort ?? 1883,
     // ESP8266 3.0 wants a boolean (an integer is deprecated); the ESP32 client wants 0/1.
     esp32 ? 0 : false,
     (cc: MqttClient) => {
       connected = true;
-      subscribeFrom(cc, [base + 'frames', base + 'snapshot', PL.topic + '/bridge/state'], 0);
+      subscribeFrom(cc, [base + 'frames', base + 'snapshot', topic + '/bridge/state'], 0);
     },
     () => {
       connected = false;
@@ -198,17 +217,20 @@ if (serial) {
   uart.on('data', 0, (data: string) => deframer.push(data), 0);
   core.hello(now());
 } else if (esp32) {
+  // `podlights flash` waits for this line on the console to know the board came up.
+  print(FIRMWARE_VERSION + ' ' + boardId);
   wifi.mode(wifi.STATION);
-  wifi.sta.config({ ssid: PL.ssid, pwd: PL.password }, false);
+  wifi.sta.config({ ssid: S.ssid ?? '', pwd: S.password ?? '' }, false);
   wifi.sta.on('disconnected', () => {
     wifiDown = true;
   });
   wifi.start();
   wifi.sta.connect();
 } else {
+  print(FIRMWARE_VERSION + ' ' + boardId);
   wifi.setmode(wifi.STATION);
   // auto: the ESP8266 connects and reconnects by itself; save: false, no flash write every boot.
-  wifi.sta.config({ ssid: PL.ssid, pwd: PL.password, auto: true, save: false }, false);
+  wifi.sta.config({ ssid: S.ssid ?? '', pwd: S.password ?? '', auto: true, save: false }, false);
 }
 
 // One timer does everything: (re)connect every 5 s while offline, resyncs, rendering.

@@ -1,0 +1,102 @@
+// An Espruino board for the real firmware file (firmware/build.ts output), in a vm shaped like
+// Espruino (runtimes.ts removes what Espruino lacks) with stand-ins for the APIs the HAL uses:
+// E.on('init'), Storage (the settings file), Wifi, MQTT, neopixel, SPI1, USB, getTime,
+// setInterval, console. Used by espruino-device.test.ts and by the flash tests, where the code
+// arrives over a serial console instead.
+import vm from 'node:vm';
+import { espruinoContext } from './runtimes.ts';
+
+export interface EspruinoDevice {
+  ctx: vm.Context;
+  /** Storage files by name (the flash tests share it with the console stand-in). */
+  storage: Map<string, string>;
+  inits: (() => void)[];
+  intervals: (() => void)[];
+  published: [string, string][];
+  subscribed: string[];
+  /** Every neopixel.write / SPI1.write, as byte arrays. */
+  writes: number[][];
+  /** Wifi.connect calls: [ssid, password]. */
+  wifi: [string, string | undefined][];
+  /** MQTT.create calls: [host, options]. */
+  mqttCreated: [string, Record<string, unknown>][];
+  /** console.log lines. */
+  console: string[];
+  /** Bytes written to USB (serial profiles). */
+  usb: string[];
+  /** Delivers an MQTT message to the firmware's 'publish' handler. */
+  deliver(topic: string, message: string): void;
+  /** Advances the clock and runs the render interval once. */
+  step(ms: number): void;
+}
+
+export function espruinoDevice(storage = new Map<string, string>()): EspruinoDevice {
+  let clock = 1000;
+  const handlers: Record<string, (a?: unknown) => void> = {};
+  const d: EspruinoDevice = {
+    ctx: undefined as unknown as vm.Context,
+    storage,
+    inits: [],
+    intervals: [],
+    published: [],
+    subscribed: [],
+    writes: [],
+    wifi: [],
+    mqttCreated: [],
+    console: [],
+    usb: [],
+    deliver: (topic, message) => handlers.publish({ topic, message }),
+    step: (ms) => {
+      clock += ms;
+      for (const f of d.intervals) f();
+    },
+  };
+  const mqtt = {
+    connected: false,
+    on: (ev: string, cb: (a?: unknown) => void) => (handlers[ev] = cb),
+    connect: () => {
+      mqtt.connected = true;
+      handlers.connected?.();
+    },
+    subscribe: (topic: string) => d.subscribed.push(topic),
+    publish: (topic: string, message: string) => d.published.push([topic, message]),
+  };
+  const modules: Record<string, unknown> = {
+    neopixel: { write: (_pin: string, data: Uint8Array) => d.writes.push(Array.from(data)) },
+    MQTT: {
+      create: (host: string, options: Record<string, unknown>) => {
+        d.mqttCreated.push([host, options]);
+        return mqtt;
+      },
+    },
+    Wifi: {
+      connect: (ssid: string, options: { password?: string }, cb: (err: unknown) => void) => {
+        d.wifi.push([ssid, options.password]);
+        cb(null);
+      },
+    },
+    // Espruino's Storage: readJSON(name, noExceptions) gives undefined for a missing file.
+    Storage: {
+      readJSON: (name: string) => (storage.has(name) ? JSON.parse(storage.get(name)!) : undefined),
+      read: (name: string) => storage.get(name),
+      write: (name: string, data: string) => {
+        storage.set(name, data);
+        return true;
+      },
+      list: () => [...storage.keys()],
+    },
+  };
+  d.ctx = espruinoContext({
+    E: { on: (ev: string, cb: () => void) => ev === 'init' && d.inits.push(cb), toString: (a: number[]) => String.fromCharCode(...a) },
+    getTime: () => clock / 1000,
+    setInterval: (cb: () => void) => d.intervals.push(cb),
+    setTimeout: () => 0,
+    console: { log: (...a: unknown[]) => d.console.push(a.join(' ')) },
+    SPI1: { setup: () => undefined, write: (data: number[]) => d.writes.push(data) },
+    USB: { on: () => undefined, write: (s: string) => d.usb.push(s) },
+    LoopbackA: { setConsole: () => undefined },
+  });
+  d.ctx.global = d.ctx;
+  d.ctx.require = (name: string) => modules[name];
+  return d;
+}
