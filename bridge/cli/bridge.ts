@@ -7,6 +7,7 @@ import { ConnectError } from '../kube/connect.ts';
 import { startBridge } from '../app.ts';
 import type { RunningBridge } from '../app.ts';
 import type { Command } from './main.ts';
+import { addLocalFlags, normalizeOptionalFlags } from '../local/flags.ts';
 import { createLogger } from '../log.ts';
 
 type Log = (line: string) => void;
@@ -23,6 +24,10 @@ options:
   --mqtt URL          an external broker: mqtt://, mqtts://, ws:// or wss:// (default: embedded)
   --broker-port P     port of the embedded broker (default 1883; 0 = free port)
   --serial PATH       a board on a USB serial port; repeat for several
+  --wled HOST[:PORT]  drive a WLED controller over UDP DDP (port 4048); repeat for several
+  --blinkstick [SERIAL]  drive a USB BlinkStick or blink(1) by serial; alone: every one
+                      plugged in, each a board of its own
+  --blinkt            drive a Pimoroni Blinkt on this Pi's GPIO23/24
   --http-port P       operations endpoints /healthz /readyz /metrics /boards (default 9464)
   --config FILE       a YAML or JSON config (schema: bridge/config/schema.json); flags win
   -h, --help          show this help
@@ -36,7 +41,7 @@ async function run(args: string[]): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
-      args,
+      args: normalizeOptionalFlags(args),
       options: {
         kubeconfig: { type: 'string' },
         context: { type: 'string', multiple: true },
@@ -45,6 +50,9 @@ async function run(args: string[]): Promise<number> {
         mqtt: { type: 'string' },
         'broker-port': { type: 'string' },
         serial: { type: 'string', multiple: true },
+        wled: { type: 'string', multiple: true },
+        blinkstick: { type: 'string', multiple: true },
+        blinkt: { type: 'boolean' },
         'http-port': { type: 'string' },
         config: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -71,6 +79,7 @@ async function run(args: string[]): Promise<number> {
   let log: Log = (line) => process.stderr.write(`${line}\n`);
   try {
     const config = loadConfig({ file: values.config, overrides });
+    addLocalFlags(config, { wled: values.wled, blinkstick: values.blinkstick, blinkt: values.blinkt });
     log = createLogger({ level: config.logLevel, format: config.logFormat }).line;
     running = await startBridge(config, log);
   } catch (err) {

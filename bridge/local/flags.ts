@@ -1,6 +1,7 @@
 // `podlights bridge --wled HOST[:PORT] --blinkstick [SERIAL] --blinkt`: one local board per flag,
 // each with the board defaults (so it shows all the selected pods), added to the configured ones.
 import { hostname } from 'node:os';
+import { ConfigError } from '../config/load.ts';
 import type { BoardSettings, BoardViewSettings } from '../config/load.ts';
 import { BLINKT } from './outputs.ts';
 import type { LocalBoardSettings } from './outputs.ts';
@@ -25,7 +26,13 @@ export function localFlagBoards(flags: LocalFlags, defaults: BoardViewSettings, 
   const boards: LocalBoardSettings[] = [];
   const base = (id: string): BoardSettings => ({ ...defaults, id: id.slice(0, 64) });
   for (const w of flags.wled ?? []) {
-    const { host, port } = parseHostPort(w, 4048);
+    let target: { host: string; port: number };
+    try {
+      target = parseHostPort(w, 4048);
+    } catch (err) {
+      throw new ConfigError(`--wled: ${(err as Error).message}`);
+    }
+    const { host, port } = target;
     boards.push({ ...base(`wled-${idPart(host)}`), outputs: [{ type: 'wled', host, port }] });
   }
   const serials = (flags.blinkstick ?? []).filter((s) => s !== '');
@@ -35,4 +42,14 @@ export function localFlagBoards(flags: LocalFlags, defaults: BoardViewSettings, 
     boards.push({ ...base(`blinkt-${idPart(nodeName ?? hostname())}`), brightness: BLINKT.brightness, ledCount: BLINKT.ledCount, profile: BLINKT.profile, outputs: [{ type: 'blinkt' }] });
   }
   return { boards, usbLights: (flags.blinkstick ?? []).some((s) => s === '') };
+}
+
+/** Adds the flags' boards to a loaded config (after validation: they are valid by construction). */
+export function addLocalFlags(config: { boards: BoardSettings[]; boardDefaults: BoardViewSettings; nodeName?: string; usbLights?: boolean }, flags: LocalFlags): void {
+  const { boards, usbLights } = localFlagBoards(flags, config.boardDefaults, config.nodeName);
+  for (const b of boards) {
+    if (config.boards.some((c) => c.id === b.id)) throw new ConfigError(`invalid configuration: board '${b.id}' from the command line is also in the config`);
+    config.boards.push(b);
+  }
+  if (usbLights) config.usbLights = true;
 }

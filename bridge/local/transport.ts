@@ -75,7 +75,7 @@ export class LocalTransport implements Transport {
       }
     }
     if (count === undefined || count < 1) {
-      if (!this.waiting.has(spec.boardId)) this.log(`local: ${spec.boardId}: LED count unknown yet (set ledCount, or the device must answer); retrying`);
+      if (!this.waiting.has(spec.boardId)) this.log(`local: ${spec.boardId}: LED count unknown yet (set ledCount, or the device must answer: ${spec.sinks.map((s) => s.health().detail).join('; ')}); retrying`);
       this.waiting.set(spec.boardId, spec);
       return;
     }
