@@ -7,7 +7,12 @@ export const boardsCommand: Command = {
   summary: 'list the supported board profiles',
   async run(args) {
     if (args.includes('-h') || args.includes('--help')) {
-      process.stdout.write('usage: podlights boards [--json]\n\nLists the board profiles in boards/.\n');
+      process.stdout.write('usage: podlights boards [--json] [--detect]\n\nLists the board profiles in boards/.\n  --detect  lists the lights attached or on the LAN instead: USB BlinkStick/blink(1), WLED (mDNS)\n');
+      return 0;
+    }
+    if (args.includes('--detect')) {
+      const { printDetectedLights } = await import('../local/detect.ts');
+      await printDetectedLights((line) => process.stdout.write(`${line}\n`), { json: args.includes('--json') });
       return 0;
     }
     const boards = allBoards();

@@ -37,3 +37,20 @@ export async function detectLocalLights(options: DetectOptions = {}): Promise<De
   }
   return out;
 }
+
+/** `podlights boards --detect`: a table (or JSON) of what was found, with the flag for each. */
+export async function printDetectedLights(write: (line: string) => void, options: DetectOptions & { json?: boolean } = {}): Promise<DetectedLight[]> {
+  const found = await detectLocalLights({ ...options, log: (line) => write(`  (${line})`) });
+  if (options.json) {
+    write(JSON.stringify(found, null, 2));
+    return found;
+  }
+  if (found.length === 0) {
+    write('no USB lights (BlinkStick, blink(1)) and no WLED controllers (mDNS _wled._tcp) found');
+    return found;
+  }
+  const rows = [['kind', 'model', 'id', 'LEDs', 'drive it with'], ...found.map((f) => [f.kind, f.model, f.id, f.ledCount === undefined ? '?' : String(f.ledCount), `podlights bridge ${f.flag}`])];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) write(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+  return found;
+}
