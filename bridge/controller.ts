@@ -2,7 +2,7 @@
 // controller only wires them; data flows one way, and a board's HELLO comes back up through the
 // link as "this board exists, with so many LEDs", upon which its view is computed.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ClusterWatch } from './kube/cluster-watch.ts';
+import { ClusterWatch, SHOW_SELECTORS } from './kube/cluster-watch.ts';
 import type { ClusterWatchOptions } from './kube/cluster-watch.ts';
 import { Link } from './link/link.ts';
 import type { BoardInfo, KnownBoard } from './link/link.ts';
@@ -28,7 +28,7 @@ export interface BridgeOptions {
   retainEveryMs?: number;
   /** Recompute views at most this often under a burst of cluster events, ms. */
   viewDebounceMs?: number;
-  watch?: Partial<Pick<ClusterWatchOptions, 'watchdogMs' | 'unreachableAfterMs' | 'backoffMinMs' | 'backoffMaxMs'>>;
+  watch?: Partial<Pick<ClusterWatchOptions, 'probeAfterMs' | 'unreachableAfterMs' | 'backoffMinMs' | 'backoffMaxMs' | 'limits'>>;
   log?: (line: string) => void;
 }
 
@@ -43,8 +43,9 @@ export class Bridge {
 
   constructor(private readonly options: BridgeOptions) {
     const onChange = () => this.schedule();
+    const podSelectors = watchedSelectors([options.boardDefaults, ...options.boards]);
     this.clusters = options.clusters.map(
-      (c) => new ClusterWatch({ name: c.name, kubeConfig: c.kubeConfig, nodeName: options.nodeName, onChange, log: options.log, ...options.watch }),
+      (c) => new ClusterWatch({ name: c.name, kubeConfig: c.kubeConfig, nodeName: options.nodeName, podSelectors, onChange, log: options.log, ...options.watch }),
     );
     const known: KnownBoard[] = options.boards
       .filter((b) => b.ledCount !== undefined)
@@ -130,4 +131,16 @@ export class Bridge {
       this.options.log?.(`bridge: view of ${boardId} failed: ${(err as Error).message}`);
     }
   }
+}
+
+/**
+ * The pod watches the boards need: one per label alternative (the show labels, plus each
+ * board's own selector), so pods no board shows never reach the bridge; every pod (undefined)
+ * only when a board shows all.
+ */
+export function watchedSelectors(boards: Pick<BoardViewSettings, 'showAll' | 'selector'>[]): string[] | undefined {
+  if (boards.some((b) => b.showAll)) return undefined;
+  const out = [...SHOW_SELECTORS];
+  for (const b of boards) if (b.selector && b.selector.trim() !== '' && !out.includes(b.selector)) out.push(b.selector);
+  return out;
 }

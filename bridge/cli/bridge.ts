@@ -9,6 +9,7 @@ import type { RunningBridge } from '../app.ts';
 import type { Command } from './main.ts';
 import { addLocalFlags, normalizeOptionalFlags } from '../local/flags.ts';
 import { createLogger } from '../log.ts';
+import { describePortInUse } from './port-holder.ts';
 
 type Log = (line: string) => void;
 
@@ -77,18 +78,19 @@ async function run(args: string[]): Promise<number> {
   if (values['http-port'] !== undefined) overrides.http = { port: Number(values['http-port']) };
   let running: RunningBridge;
   let log: Log = (line) => process.stderr.write(`${line}\n`);
+  let config: ReturnType<typeof loadConfig>;
   try {
-    const config = loadConfig({ file: values.config, overrides });
+    config = loadConfig({ file: values.config, overrides });
     addLocalFlags(config, { wled: values.wled, blinkstick: values.blinkstick, blinkt: values.blinkt });
     log = createLogger({ level: config.logLevel, format: config.logFormat }).line;
     running = await startBridge(config, log);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof ConnectError) {
       process.stderr.write(`podlights bridge: ${err.message}\n`);
-      return 2;
+      return exitSoon(2);
     }
-    process.stderr.write(`podlights bridge: cannot start: ${(err as Error).message}\n`);
-    return 1;
+    process.stderr.write(`podlights bridge: cannot start: ${startProblem(err, config!)}\n`);
+    return exitSoon(1);
   }
   await new Promise<void>((resolve) => {
     const done = () => resolve();
@@ -96,8 +98,42 @@ async function run(args: string[]): Promise<number> {
     process.once('SIGTERM', done);
   });
   log('bridge: stopping');
+  // A stop that hangs (a broker that never acks, a socket that never closes) must not keep a
+  // terminating pod alive until SIGKILL: a second signal, or 5 s, ends the process.
+  const force = (why: string) => {
+    process.stderr.write(`podlights bridge: ${why}; exiting now\n`);
+    process.exit(1);
+  };
+  const timer = setTimeout(() => force('stopping took more than 5 s'), 5000);
+  timer.unref();
+  process.once('SIGINT', () => force('second signal'));
+  process.once('SIGTERM', () => force('second signal'));
   await running.stop();
-  return 0;
+  clearTimeout(timer);
+  return exitSoon(0);
+}
+
+/**
+ * The exit code, with a guard: if something left behind (a socket, a timer of a library) would
+ * keep the process alive, it ends anyway half a second later instead of hanging without a word.
+ */
+function exitSoon(code: number): number {
+  setTimeout(() => process.exit(code), 500).unref();
+  return code;
+}
+
+/** One line that says what failed and what to do. */
+function startProblem(err: unknown, config: { broker: { port: number }; http: { port: number } } | undefined): string {
+  const e = err as NodeJS.ErrnoException & { port?: number };
+  if (e.code === 'EADDRINUSE') {
+    const port = e.port ?? 0;
+    const inUse = describePortInUse(port);
+    if (config && port === config.broker.port) return `the MQTT broker's ${inUse}: choose another with --broker-port P (0 = any free port), or use that broker with --mqtt mqtt://host:${port}`;
+    if (config && port === config.http.port) return `the operations endpoint's ${inUse}: choose another with --http-port P (0 = any free port)`;
+    return `${inUse}: ${e.message}`;
+  }
+  if (e.code === 'EACCES' && e.port !== undefined) return `no permission to listen on port ${e.port} (ports below 1024 need privileges): choose another port`;
+  return (err as Error).message ?? String(err);
 }
 
 export const bridgeCommand: Command = {

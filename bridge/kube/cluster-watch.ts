@@ -1,86 +1,157 @@
 // Everything the bridge watches in one cluster, kept as lean maps for the view, with the
 // cluster's health: healthy while every watch is synced and connected, degraded while some fail,
 // unreachable once all have failed (or none ever connected) for longer than a grace period.
-import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterHealth, ClusterState, LeanNode, LeanPod, LeanWorkload, WorkloadKind } from './lean.ts';
 import { workloadKey } from './lean.ts';
 import { leanNode, leanPod, leanWorkload } from './normalize.ts';
-import { Reflector } from './reflector.ts';
-import type { ReflectorStatus } from './reflector.ts';
+import { KubeHttp } from './http.ts';
+import type { KubeHttpLimits } from './http.ts';
+import { Recovery, Reflector } from './reflector.ts';
+import type { ReflectorProblem, ReflectorStatus } from './reflector.ts';
+
+/** The label alternatives a pod can carry to be shown (the seed's and podlights' own). */
+export const SHOW_SELECTORS = ['blinkt=show', 'podlights.io/show=true'];
 
 export interface ClusterWatchOptions {
   name: string;
   kubeConfig: KubeConfig;
   /** DaemonSet mode: only pods bound to this node (field selector spec.nodeName). */
   nodeName?: string;
+  /**
+   * Label selectors of the pods to watch, one watch each (a label selector cannot say "or");
+   * undefined watches every pod (a board shows all). Default SHOW_SELECTORS.
+   */
+  podSelectors?: string[] | undefined;
   /** Called (synchronously, often) whenever the state or health changed; debounce downstream. */
   onChange: () => void;
-  watchdogMs?: number;
+  /** Probe a watch quiet for this long, ms (see Reflector). */
+  probeAfterMs?: number;
   /** How long all watches may fail before the cluster counts as unreachable. */
   unreachableAfterMs?: number;
   backoffMinMs?: number;
   backoffMaxMs?: number;
+  limits?: KubeHttpLimits;
   log?: (line: string) => void;
+}
+
+/** A numeric resourceVersion comparison (etcd's are integers); unknown shapes count as newer. */
+function notOlder(rv: string, than: string): boolean {
+  if (!/^\d+$/.test(rv) || !/^\d+$/.test(than)) return true;
+  return rv.length !== than.length ? rv.length > than.length : rv >= than;
 }
 
 export class ClusterWatch {
   readonly name: string;
   private readonly pods = new Map<string, LeanPod>();
+  /** How many pod watches hold each pod (by uid), and the newest resourceVersion seen of it. */
+  private readonly podRefs = new Map<string, { count: number; rv: string }>();
   private readonly workloads = new Map<string, LeanWorkload>();
   private readonly nodes = new Map<string, LeanNode>();
   private readonly reflectors: Reflector<unknown>[] = [];
+  private readonly http: KubeHttp;
   private failingSince: number | undefined = Date.now();
   private healthTimer: NodeJS.Timeout | undefined;
   private lastHealth: ClusterHealth = 'unreachable';
 
   constructor(private readonly options: ClusterWatchOptions) {
     this.name = options.name;
-    const kc = options.kubeConfig;
-    const core = kc.makeApiClient(CoreV1Api);
-    const apps = kc.makeApiClient(AppsV1Api);
+    this.http = new KubeHttp(options.kubeConfig, options.limits);
+    const recovery = new Recovery();
+    const log = options.log && ((line: string) => options.log!(line.replace(/^kube: /, `kube: ${this.name}: `)));
     const common = {
-      kubeConfig: kc,
-      watchdogMs: options.watchdogMs,
+      http: this.http,
+      recovery,
+      probeAfterMs: options.probeAfterMs,
       backoffMinMs: options.backoffMinMs,
       backoffMaxMs: options.backoffMaxMs,
-      log: options.log,
+      log,
     };
     const fieldSelector = options.nodeName ? `spec.nodeName=${options.nodeName}` : undefined;
+    const selectors = 'podSelectors' in options ? options.podSelectors : SHOW_SELECTORS;
+    for (const labelSelector of selectors ?? [undefined]) {
+      this.reflectors.push(
+        new Reflector<LeanPod>({
+          ...common,
+          path: '/api/v1/pods',
+          fieldSelector,
+          labelSelector,
+          normalize: leanPod,
+          handlers: this.podHandlers(),
+        }) as Reflector<unknown>,
+      );
+    }
     this.reflectors.push(
-      new Reflector<LeanPod>({
-        ...common,
-        path: '/api/v1/pods',
-        fieldSelector,
-        list: () => core.listPodForAllNamespaces({ fieldSelector }) as never,
-        normalize: leanPod,
-        handlers: this.mapHandlers(this.pods, (p) => p.uid, true),
-      }) as Reflector<unknown>,
       new Reflector<LeanNode>({
         ...common,
         path: '/api/v1/nodes',
-        list: () => core.listNode() as never,
+        // A DaemonSet's bridge shows its own node only: no need to hold every node of the cluster.
+        fieldSelector: options.nodeName ? `metadata.name=${options.nodeName}` : undefined,
         normalize: leanNode,
         handlers: this.mapHandlers(this.nodes, (n) => n.name),
       }) as Reflector<unknown>,
     );
-    const kinds: [WorkloadKind, string, () => Promise<unknown>][] = [
-      ['Deployment', 'deployments', () => apps.listDeploymentForAllNamespaces()],
-      ['ReplicaSet', 'replicasets', () => apps.listReplicaSetForAllNamespaces()],
-      ['StatefulSet', 'statefulsets', () => apps.listStatefulSetForAllNamespaces()],
-      ['DaemonSet', 'daemonsets', () => apps.listDaemonSetForAllNamespaces()],
+    const kinds: [WorkloadKind, string][] = [
+      ['Deployment', 'deployments'],
+      ['ReplicaSet', 'replicasets'],
+      ['StatefulSet', 'statefulsets'],
+      ['DaemonSet', 'daemonsets'],
     ];
-    for (const [kind, plural, list] of kinds) {
+    for (const [kind, plural] of kinds) {
       this.reflectors.push(
         new Reflector<LeanWorkload>({
           ...common,
           path: `/apis/apps/v1/${plural}`,
-          list: list as never,
           normalize: (o) => leanWorkload(kind, o),
           handlers: this.mapHandlers(this.workloads, (w) => workloadKey(w.kind, w.namespace, w.name)),
         }) as Reflector<unknown>,
       );
     }
+  }
+
+  /**
+   * Pods come from one watch per label alternative, so a pod labelled both ways is held twice:
+   * it is added with the first, updated by either (never back to an older resourceVersion), and
+   * deleted with the last.
+   */
+  private podHandlers() {
+    return {
+      add: (_k: string, p: LeanPod, rv: string) => {
+        const ref = this.podRefs.get(p.uid);
+        if (ref) {
+          ref.count++;
+          if (notOlder(rv, ref.rv)) this.podChanged(p, rv, ref);
+          return;
+        }
+        this.podRefs.set(p.uid, { count: 1, rv });
+        this.pods.set(p.uid, p);
+        this.structural = true;
+        this.options.onChange();
+      },
+      update: (_k: string, p: LeanPod, rv: string) => {
+        const ref = this.podRefs.get(p.uid);
+        if (!ref || !notOlder(rv, ref.rv)) return;
+        this.podChanged(p, rv, ref);
+      },
+      delete: (_k: string, p: LeanPod) => {
+        const ref = this.podRefs.get(p.uid);
+        if (!ref) return;
+        if (--ref.count > 0) return;
+        this.podRefs.delete(p.uid);
+        this.pods.delete(p.uid);
+        this.changedPods.delete(p.uid);
+        this.structural = true;
+        this.options.onChange();
+      },
+      synced: () => this.checkHealth(),
+    };
+  }
+
+  private podChanged(p: LeanPod, rv: string, ref: { rv: string }): void {
+    ref.rv = rv;
+    this.pods.set(p.uid, p);
+    this.changedPods.set(p.uid, p);
+    this.options.onChange();
   }
 
   /**
@@ -98,7 +169,7 @@ export class ClusterWatch {
     return out;
   }
 
-  private mapHandlers<T>(map: Map<string, T>, keyOf: (v: T) => string, pods = false) {
+  private mapHandlers<T>(map: Map<string, T>, keyOf: (v: T) => string) {
     return {
       add: (_k: string, v: T) => {
         map.set(keyOf(v), v);
@@ -107,8 +178,7 @@ export class ClusterWatch {
       },
       update: (_k: string, v: T) => {
         map.set(keyOf(v), v);
-        if (pods) this.changedPods.set(keyOf(v), v as unknown as LeanPod);
-        else this.structural = true;
+        this.structural = true;
         this.options.onChange();
       },
       delete: (_k: string, v: T) => {
@@ -129,6 +199,25 @@ export class ClusterWatch {
   stop(): void {
     for (const r of this.reflectors) r.stop();
     clearInterval(this.healthTimer);
+    this.http.close();
+  }
+
+  /**
+   * What keeps the cluster from being shown, for /readyz and the log: 'forbidden' (RBAC) and
+   * 'unauthorized' are configuration problems, not outages; undefined when all is well.
+   */
+  problem(): { problem: ReflectorProblem; detail: string } | undefined {
+    const bad = this.statuses().filter((s) => s.problem !== undefined);
+    const worst = bad.find((s) => s.problem === 'forbidden') ?? bad.find((s) => s.problem === 'unauthorized') ?? bad[0];
+    return worst && { problem: worst.problem, detail: `${worst.path}${worst.labelSelector ? ` (${worst.labelSelector})` : ''}: ${worst.lastError ?? ''}` };
+  }
+
+  /**
+   * A loop that made no progress for this long is wedged: every request has a deadline and a
+   * quiet watch is probed, so silence this long means something is stuck (liveness fails).
+   */
+  wedged(now = Date.now(), afterMs = 180_000): boolean {
+    return this.statuses().some((s) => now - s.lastProgressAt > afterMs);
   }
 
   statuses(): ReflectorStatus[] {

@@ -27,11 +27,33 @@ export class OpsServer {
     return (this.server?.address() as AddressInfo | null)?.port ?? 0;
   }
 
-  readiness(): { ready: boolean; clusters: Record<string, string>; transports: Record<string, string> } {
+  /**
+   * Ready while every cluster is reachable and every transport up; a cluster with a problem
+   * (forbidden by RBAC, refused credentials, unreachable, a stale watch) is named with it.
+   */
+  readiness(): { ready: boolean; clusters: Record<string, string>; problems: Record<string, string>; transports: Record<string, string> } {
     const clusters = Object.fromEntries(this.options.bridge.clusters.map((c) => [c.name, c.state().health]));
+    const problems: Record<string, string> = {};
+    for (const c of this.options.bridge.clusters) {
+      const p = c.problem();
+      if (p) problems[c.name] = `${p.problem}: ${p.detail}`;
+    }
     const transports = Object.fromEntries(this.options.transports.map((t) => [t.name, t.health().state]));
-    const ready = Object.values(clusters).every((h) => h !== 'unreachable') && Object.values(transports).every((s) => s === 'up');
-    return { ready, clusters, transports };
+    const forbidden = Object.values(problems).some((p) => p.startsWith('forbidden') || p.startsWith('unauthorized'));
+    const ready = !forbidden && Object.values(clusters).every((h) => h !== 'unreachable') && Object.values(transports).every((s) => s === 'up');
+    return { ready, clusters, problems, transports };
+  }
+
+  /**
+   * Alive unless something is stuck: the link's flush loop stopped turning, or a cluster's watch
+   * loop made no progress although every request has a deadline (liveness then restarts the pod).
+   */
+  liveness(now = Date.now()): { alive: boolean; reason?: string } {
+    const bridge = this.options.bridge;
+    if (bridge.link.lastFlushAt > 0 && now - bridge.link.lastFlushAt > 60_000) return { alive: false, reason: `the link has not flushed for ${Math.round((now - bridge.link.lastFlushAt) / 1000)} s` };
+    const stuck = bridge.clusters.find((c) => c.wedged(now));
+    if (stuck) return { alive: false, reason: `the watches of cluster ${stuck.name} made no progress` };
+    return { alive: true };
   }
 
   async start(): Promise<void> {
@@ -41,7 +63,10 @@ export class OpsServer {
         res.writeHead(code, { 'content-type': type });
         res.end(body);
       };
-      if (url === '/healthz') return send(200, 'text/plain', 'ok\n');
+      if (url === '/healthz') {
+        const l = this.liveness();
+        return l.alive ? send(200, 'text/plain', 'ok\n') : send(503, 'text/plain', `wedged: ${l.reason}\n`);
+      }
       if (url === '/readyz') {
         const r = this.readiness();
         return send(r.ready ? 200 : 503, 'application/json', `${JSON.stringify(r)}\n`);

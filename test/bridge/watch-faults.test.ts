@@ -70,7 +70,7 @@ t.test('watch faults', async (t) => {
     boards: [],
     boardDefaults: loadConfig({ env: {} }).boardDefaults,
     flushMs: 20,
-    watch: { watchdogMs: 700, backoffMinMs: 50, backoffMaxMs: 250, unreachableAfterMs: 10_000 },
+    watch: { probeAfterMs: 700, backoffMinMs: 50, backoffMaxMs: 250, unreachableAfterMs: 10_000 },
   });
   await bridge.start();
   t.teardown(() => bridge.stop());
@@ -86,13 +86,13 @@ t.test('watch faults', async (t) => {
   };
 
   const podWatch = () => bridge.clusters[0].statuses().find((s) => s.path === '/api/v1/pods')!.counters;
-  const watchdogBefore = podWatch().watchdog;
+  const watchdogBefore = podWatch().deadWatches;
   await watchesOpen(sim);
   const dropped = sim.faults.dropWatches();
   t.ok(dropped > 0, `dropped ${dropped} watches`);
   churn();
   await converges(t, sim, board, 'silently dropped watches (no FIN)');
-  t.ok(podWatch().watchdog > watchdogBefore, 'the watchdog noticed the silence');
+  t.ok(podWatch().deadWatches > watchdogBefore, 'the probe found the silent watch');
 
   await watchesOpen(sim);
   sim.faults.resetConnections();
@@ -117,7 +117,7 @@ t.test('watch faults', async (t) => {
   const stalled = sim.faults.stallWatches();
   t.ok(stalled > 0, `stalled ${stalled} watches`);
   churn();
-  await converges(t, sim, board, 'stalled stream (the watchdog restarts the watch)');
+  await converges(t, sim, board, 'stalled stream (the probe replaces the watch)');
   sim.faults.resumeWatches();
 
   await sim.restartServer({ resetResourceVersion: false, downMs: 300 });
@@ -129,7 +129,7 @@ t.test('watch faults', async (t) => {
   await converges(t, sim, board, 'restart resetting the resourceVersion');
 
   const counters = bridge.clusters[0].statuses().find((s) => s.path === '/api/v1/pods')!.counters;
-  t.ok(counters.watchdog > 0, `the watchdog fired (${counters.watchdog})`);
+  t.ok(counters.deadWatches > 0, `dead watches were found (${counters.deadWatches})`);
   t.ok(counters.expired > 0, `a 410 led to a relist (${counters.expired})`);
   t.ok(counters.errors > 0, `errors were counted (${counters.errors})`);
 });

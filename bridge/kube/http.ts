@@ -1,0 +1,314 @@
+// A small HTTP client for the two things the bridge asks a Kubernetes API server: a paged list
+// and a watch. client-node's fetch has no timeout, no size limit and no keepalive, so a port that
+// accepts and never answers wedged the bridge for good, and an endless chunked response grew it
+// to gigabytes. Here every request has a deadline, every response and every watch event a size
+// limit, sockets carry TCP keepalive, and errors say what happened (403 is "forbidden", not an
+// outage). Credentials still come from client-node's KubeConfig (certs, tokens, exec plugins).
+import http from 'node:http';
+import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw Kubernetes JSON */
+export type Obj = Record<string, any>;
+
+export interface KubeHttpLimits {
+  /** Deadline for a list page, and for a watch's response headers, ms (default 30 s). */
+  requestTimeoutMs?: number;
+  /** Largest list page body, bytes (default 64 MiB; pages are 500 objects). */
+  maxResponseBytes?: number;
+  /** Largest single watch event line, bytes (default 8 MiB; etcd caps objects at 1.5 MiB). */
+  maxEventBytes?: number;
+  /** Objects per list page (default 500, as client-go's reflector). */
+  pageSize?: number;
+}
+
+export type KubeErrorKind = 'http' | 'timeout' | 'network' | 'too-large' | 'decode' | 'aborted';
+
+export class KubeError extends Error {
+  constructor(
+    readonly kind: KubeErrorKind,
+    message: string,
+    /** HTTP status, when the server answered. */
+    readonly status = 0,
+    /** Kubernetes Status reason: Forbidden, Expired, Gone, TooManyRequests... */
+    readonly reason = '',
+  ) {
+    super(message);
+    this.name = 'KubeError';
+  }
+
+  get expired(): boolean {
+    return this.status === 410 || this.reason === 'Expired' || this.reason === 'Gone';
+  }
+
+  get forbidden(): boolean {
+    return this.status === 403;
+  }
+
+  get unauthorized(): boolean {
+    return this.status === 401;
+  }
+}
+
+export interface ListResult {
+  resourceVersion: string;
+  items: Obj[];
+}
+
+export interface WatchOptions {
+  resourceVersion: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** Server-side timeout, seconds: the server ends the watch cleanly after it. */
+  timeoutSeconds: number;
+  onEvent: (type: string, object: Obj) => void;
+  /** The server accepted the watch (200 and headers in): the connection works. */
+  onOpen?: () => void;
+  signal: AbortSignal;
+}
+
+/** Status objects (and 4xx/5xx bodies) name what went wrong; keep their message short. */
+function statusError(status: number, body: string, what: string): KubeError {
+  let reason = '';
+  let message = '';
+  try {
+    const s = JSON.parse(body) as Obj;
+    reason = String(s.reason ?? '');
+    message = String(s.message ?? '');
+  } catch {
+    message = body.slice(0, 200);
+  }
+  const line = message.split('\n')[0].slice(0, 300);
+  return new KubeError('http', `${what}: HTTP ${status}${reason ? ` ${reason}` : ''}${line ? `: ${line}` : ''}`, status, reason);
+}
+
+export class KubeHttp {
+  private readonly requestTimeoutMs: number;
+  private readonly maxResponseBytes: number;
+  private readonly maxEventBytes: number;
+  private readonly pageSize: number;
+  private agent: http.Agent | undefined;
+  readonly server: URL;
+
+  constructor(
+    private readonly kubeConfig: KubeConfig,
+    limits: KubeHttpLimits = {},
+  ) {
+    this.requestTimeoutMs = limits.requestTimeoutMs ?? 30_000;
+    this.maxResponseBytes = limits.maxResponseBytes ?? 64 * 1024 * 1024;
+    this.maxEventBytes = limits.maxEventBytes ?? 8 * 1024 * 1024;
+    this.pageSize = limits.pageSize ?? 500;
+    const cluster = kubeConfig.getCurrentCluster();
+    if (!cluster) throw new KubeError('network', 'kubeconfig has no cluster for its current context');
+    this.server = new URL(cluster.server);
+  }
+
+  /** Stops reusing connections (on stop). */
+  close(): void {
+    this.agent?.destroy();
+    this.agent = undefined;
+  }
+
+  /** Request options with credentials; the token of an exec plugin or a projected file is re-read each time. */
+  private async options(path: string, query: Record<string, string | undefined>): Promise<https.RequestOptions> {
+    const opts: https.RequestOptions = { headers: {} };
+    await this.kubeConfig.applyToHTTPSOptions(opts);
+    const tlsServer = this.server.protocol === 'https:';
+    if (!this.agent) {
+      // One agent per cluster with keepalive sockets: TCP keepalive probes find a peer that
+      // vanished without a FIN (a NATed path, a pulled cable) under a watch that is quiet.
+      const agentOptions = { keepAlive: true, keepAliveMsecs: 15_000, maxSockets: 16 };
+      this.agent = tlsServer
+        ? new https.Agent({ ...agentOptions, ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername })
+        : new http.Agent(agentOptions);
+    }
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, v);
+    const search = params.toString();
+    const basePath = this.server.pathname.replace(/\/$/, '');
+    return {
+      protocol: this.server.protocol,
+      hostname: this.server.hostname.replace(/^\[|\]$/g, ''),
+      port: this.server.port || (tlsServer ? 443 : 80),
+      path: `${basePath}${path}${search ? `?${search}` : ''}`,
+      method: 'GET',
+      agent: this.agent,
+      auth: opts.auth,
+      headers: { ...opts.headers, Accept: 'application/json', 'User-Agent': 'podlights-bridge' },
+    };
+  }
+
+  /** One GET; resolves with the response once its headers are in, or fails within the deadline. */
+  private async open(path: string, query: Record<string, string | undefined>, signal: AbortSignal | undefined, what: string): Promise<IncomingMessage> {
+    const options = await this.options(path, query);
+    const mod = this.server.protocol === 'https:' ? https : http;
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const req = mod.request({ ...options, signal });
+      const timer = setTimeout(() => req.destroy(new KubeError('timeout', `${what}: no answer within ${this.requestTimeoutMs} ms`)), this.requestTimeoutMs);
+      req.on('socket', (socket) => socket.setKeepAlive(true, 15_000));
+      req.on('response', (res) => {
+        clearTimeout(timer);
+        resolve(res);
+      });
+      req.on('error', (err: Error) => {
+        clearTimeout(timer);
+        if (err instanceof KubeError) reject(err);
+        else if (err.name === 'AbortError') reject(new KubeError('aborted', `${what}: aborted`));
+        else reject(new KubeError('network', `${what}: ${err.message}`));
+      });
+      req.end();
+    });
+  }
+
+  /** Reads a whole body, at most `max` bytes, before `deadline`. */
+  private body(res: IncomingMessage, max: number, what: string, deadline: number): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const timer = setTimeout(() => fail(new KubeError('timeout', `${what}: the response did not finish within ${this.requestTimeoutMs} ms`)), Math.max(0, deadline - Date.now()));
+      let settled = false;
+      const fail = (err: KubeError): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(err);
+        res.destroy();
+      };
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > max) return fail(new KubeError('too-large', `${what}: response larger than ${max} bytes`));
+        chunks.push(chunk);
+      });
+      res.on('end', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(Buffer.concat(chunks).toString('utf8'));
+      });
+      res.on('error', (err) => fail(new KubeError('network', `${what}: ${err.message}`)));
+      res.on('aborted', () => fail(new KubeError('network', `${what}: connection closed mid-response`)));
+    });
+  }
+
+  /** GET one JSON object. */
+  async get(path: string, query: Record<string, string | undefined> = {}, signal?: AbortSignal): Promise<Obj> {
+    const what = `GET ${path}`;
+    const deadline = Date.now() + this.requestTimeoutMs;
+    const res = await this.open(path, query, signal, what);
+    const text = await this.body(res, this.maxResponseBytes, what, deadline);
+    if ((res.statusCode ?? 0) >= 300) throw statusError(res.statusCode ?? 0, text, what);
+    try {
+      return JSON.parse(text) as Obj;
+    } catch (err) {
+      throw new KubeError('decode', `${what}: not JSON: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * A complete list in pages of `pageSize` (limit/continue), so no single response is huge. A
+   * continue token that expired (410) restarts the list from the start, as client-go does.
+   */
+  async list(path: string, selectors: { labelSelector?: string; fieldSelector?: string }, signal?: AbortSignal): Promise<ListResult> {
+    for (let attempt = 0; ; attempt++) {
+      const items: Obj[] = [];
+      let cont: string | undefined;
+      let resourceVersion = '';
+      try {
+        do {
+          const page = await this.get(path, { ...selectors, limit: String(this.pageSize), continue: cont }, signal);
+          for (const item of page.items ?? []) items.push(item);
+          resourceVersion = String(page.metadata?.resourceVersion ?? '');
+          cont = page.metadata?.continue || undefined;
+        } while (cont);
+        return { resourceVersion, items };
+      } catch (err) {
+        if (err instanceof KubeError && err.expired && cont !== undefined && attempt < 3) continue;
+        throw err;
+      }
+    }
+  }
+
+  /**
+   * A watch: events are handed over one by one until the server ends the stream (resolves) or
+   * something fails (rejects with a KubeError; an ERROR event with a Status becomes one too).
+   */
+  async watch(path: string, w: WatchOptions): Promise<void> {
+    const what = `watch ${path}`;
+    const res = await this.open(
+      path,
+      {
+        watch: '1',
+        resourceVersion: w.resourceVersion,
+        allowWatchBookmarks: 'true',
+        timeoutSeconds: String(w.timeoutSeconds),
+        labelSelector: w.labelSelector,
+        fieldSelector: w.fieldSelector,
+      },
+      w.signal,
+      what,
+    );
+    if ((res.statusCode ?? 0) >= 300) {
+      const text = await this.body(res, 64 * 1024, what, Date.now() + this.requestTimeoutMs).catch(() => '');
+      throw statusError(res.statusCode ?? 0, text, what);
+    }
+    w.onOpen?.();
+    await new Promise<void>((resolve, reject) => {
+      let pending: Buffer[] = [];
+      let pendingSize = 0;
+      let settled = false;
+      const fail = (err: KubeError): void => {
+        if (settled) return;
+        settled = true;
+        reject(err);
+        res.destroy();
+      };
+      const line = (buf: Buffer): void => {
+        if (buf.length === 0) return;
+        let ev: Obj;
+        try {
+          ev = JSON.parse(buf.toString('utf8')) as Obj;
+        } catch (err) {
+          return fail(new KubeError('decode', `${what}: an event is not JSON: ${(err as Error).message}`));
+        }
+        const type = String(ev.type ?? '');
+        const object = (ev.object ?? {}) as Obj;
+        if (type === 'ERROR') {
+          const code = Number(object.code ?? 0);
+          return fail(new KubeError('http', `${what}: ${object.reason ?? 'error'}: ${String(object.message ?? '').slice(0, 300)}`, code, String(object.reason ?? '')));
+        }
+        w.onEvent(type, object);
+      };
+      res.on('data', (chunk: Buffer) => {
+        if (settled) return;
+        let start = 0;
+        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, start)) {
+          const piece = chunk.subarray(start, i);
+          if (pendingSize > 0) {
+            pending.push(piece);
+            line(Buffer.concat(pending));
+            pending = [];
+            pendingSize = 0;
+          } else line(piece);
+          start = i + 1;
+          if (settled) return;
+        }
+        if (start < chunk.length) {
+          pending.push(chunk.subarray(start));
+          pendingSize += chunk.length - start;
+          if (pendingSize > this.maxEventBytes) fail(new KubeError('too-large', `${what}: one event larger than ${this.maxEventBytes} bytes`));
+        }
+      });
+      res.on('end', () => {
+        if (settled) return;
+        if (pendingSize > 0) line(Buffer.concat(pending));
+        if (settled) return;
+        settled = true;
+        resolve();
+      });
+      res.on('aborted', () => fail(new KubeError('network', `${what}: connection closed`)));
+      res.on('error', (err: Error) => fail(new KubeError(err.name === 'AbortError' ? 'aborted' : 'network', `${what}: ${err.message}`)));
+      res.on('close', () => fail(new KubeError('network', `${what}: connection closed`)));
+    });
+  }
+}
