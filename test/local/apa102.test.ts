@@ -2,7 +2,7 @@
 // decoded as an APA102 chain would read them, equal the golden pixels of every conformance
 // trace: start frame, 0b111 + brightness, blue-green-red, end frame.
 import t from 'tap';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Apa102GpioSink } from '../../bridge/local/apa102/gpio.ts';
 import { Apa102SpiSink } from '../../bridge/local/apa102/spi.ts';
 import { apa102Frame, endFrameBytes } from '../../bridge/local/apa102/frame.ts';
@@ -83,7 +83,13 @@ t.test('chip and spidev names', async (t) => {
   t.throws(() => spidevPath('spi0'), /not a \/dev\/spidevB.D/);
 });
 
-t.test('without node-libgpiod the sink says how to get it', async (t) => {
+const hasGpio = existsSync('/dev/gpiochip0');
+t.test('without node-libgpiod or a GPIO chip the sink says what is missing', { skip: hasGpio ? 'skipped: this machine has a GPIO chip' : false }, async (t) => {
+  // node-libgpiod is an optional dependency: it is built only where libgpiod-dev is installed.
   const sink = new Apa102GpioSink({ data: 23, clock: 24 });
-  await t.rejects(sink.open(), /node-libgpiod/);
+  await t.rejects(sink.open(), /needs the optional package node-libgpiod|no GPIO chip of a Raspberry Pi header/);
+  const numbered = new Apa102GpioSink({ data: 23, clock: 24, chip: '/dev/gpiochip0' });
+  await t.rejects(numbered.open(), /node-libgpiod|cannot open \/dev\/gpiochip0/);
+  const spi = new Apa102SpiSink({ device: '/dev/spidev0.0' });
+  await t.rejects(spi.open(), /needs the optional package spi-device|ENOENT/);
 });

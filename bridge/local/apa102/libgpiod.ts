@@ -11,17 +11,17 @@ const require = createRequire(import.meta.url);
 export const PI_HEADER_CHIPS = ['pinctrl-rp1', 'pinctrl-bcm2712', 'pinctrl-bcm2711', 'pinctrl-bcm2835'];
 
 interface LibLine {
-  requestOutputMode(value?: number, consumer?: string): void;
+  requestOutputMode(consumer?: string, defaultValue?: number): void;
   setValue(value: number): void;
   release(): void;
 }
 interface LibChip {
-  getChipLabel(): string;
+  readonly label: string;
 }
 interface Lib {
-  Chip: new (n: number) => LibChip;
+  /** gpiod_chip_open_lookup: a path, a name, a number or a label. */
+  Chip: new (identifier: string) => LibChip;
   Line: new (chip: LibChip, offset: number) => LibLine;
-  getChipNames?(): string[];
 }
 
 function load(): Lib {
@@ -42,26 +42,38 @@ export function chipNumber(chip: string): number | undefined {
 
 export function libgpiodLines(): GpioLines {
   const lib = load();
-  const find = (): LibChip => {
-    const names = lib.getChipNames?.() ?? [];
-    const seen: string[] = [];
-    for (const name of names) {
-      const chip = new lib.Chip(chipNumber(name)!);
-      const label = chip.getChipLabel();
-      seen.push(`${name}=${label}`);
-      if (PI_HEADER_CHIPS.includes(label)) return chip;
+  const open = (chip: string): LibChip => {
+    const n = chipNumber(chip);
+    if (n !== undefined) {
+      try {
+        return new lib.Chip(`gpiochip${n}`);
+      } catch (err) {
+        throw new Error(`cannot open /dev/gpiochip${n}: ${(err as Error).message}`);
+      }
     }
-    throw new Error(`no GPIO chip for the Pi's header pins among ${seen.join(', ') || 'none (is /dev/gpiochip* mounted?)'}; set chip`);
+    // The header's chip by label: the same name on every kernel, whatever its number.
+    for (const label of PI_HEADER_CHIPS) {
+      try {
+        return new lib.Chip(label);
+      } catch {
+        // Not this Pi generation's chip: try the next label.
+      }
+    }
+    throw new Error(`no GPIO chip of a Raspberry Pi header (${PI_HEADER_CHIPS.join(', ')}): is /dev/gpiochip* in the container? Set chip to /dev/gpiochipN otherwise`);
   };
   return {
     request(chip, offsets, consumer): GpioLineRequest {
-      const n = chipNumber(chip);
-      const c = n === undefined ? find() : new lib.Chip(n);
+      const c = open(chip);
       const lines = new Map<number, LibLine>();
-      for (const o of offsets) {
-        const line = new lib.Line(c, o);
-        line.requestOutputMode(0, consumer);
-        lines.set(o, line);
+      try {
+        for (const o of offsets) {
+          const line = new lib.Line(c, o);
+          line.requestOutputMode(consumer, 0);
+          lines.set(o, line);
+        }
+      } catch (err) {
+        for (const l of lines.values()) l.release();
+        throw new Error(`cannot request GPIO lines ${offsets.join(', ')} of ${c.label}: ${(err as Error).message}`);
       }
       return {
         set: (offset, value) => lines.get(offset)!.setValue(value),
