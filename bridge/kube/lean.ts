@@ -13,6 +13,8 @@ export interface LeanPod {
   scheduled: boolean;
   /** The Ready condition is true. */
   ready: boolean;
+  /** PodScheduled is False with reason Unschedulable: no node fits it (it waits for the cluster to change). */
+  unschedulable: boolean;
   /** Reasons of containers (init containers included) that are waiting: ContainerCreating, CrashLoopBackOff, ... */
   waiting: string[];
   restarts: number;
@@ -56,6 +58,8 @@ export interface LeanNode {
   name: string;
   arch: string;
   ready: boolean;
+  /** spec.unschedulable: cordoned (kubectl cordon / drain). */
+  unschedulable: boolean;
   labels: Record<string, string>;
 }
 

@@ -36,6 +36,7 @@ export function leanPod(o: Obj): LeanPod {
     phase: String(status.phase ?? 'Pending'),
     scheduled: Boolean(o.spec?.nodeName) || isTrue(status.conditions, 'PodScheduled'),
     ready: isTrue(status.conditions, 'Ready'),
+    unschedulable: ((status.conditions ?? []) as Obj[]).some((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable'),
     waiting: statuses.map((s) => s.state?.waiting?.reason).filter((r): r is string => typeof r === 'string'),
     restarts: (status.containerStatuses ?? []).reduce((n: number, s: Obj) => n + (Number(s.restartCount) || 0), 0),
     deleting: Boolean(meta.deletionTimestamp),
@@ -115,6 +116,7 @@ export function leanNode(o: Obj): LeanNode {
     name: String(meta.name),
     arch: labels['kubernetes.io/arch'] ?? o.status?.nodeInfo?.architecture ?? 'unknown',
     ready: isTrue(o.status?.conditions, 'Ready'),
+    unschedulable: Boolean(o.spec?.unschedulable),
     labels,
   };
 }

@@ -41,8 +41,10 @@ export function diffMessages(prev: DisplayState, next: DisplayState): Message[] 
   }
   for (const id of keys(prev.pods)) {
     const now = next.pods[id];
-    // A handle that now names another pod (new lane or group) is deleted and added again.
-    if (now === undefined || now.lane !== prev.pods[id].lane || now.group !== prev.pods[id].group) {
+    // A handle that now names another pod is deleted and added again, so the board shows the
+    // old pod leaving. Without pod keys a new lane or group is taken to mean another pod.
+    const samePod = prev.podKeys !== undefined && next.podKeys !== undefined && prev.podKeys[id] === next.podKeys[id];
+    if (now === undefined || (!samePod && (now.lane !== prev.pods[id].lane || now.group !== prev.pods[id].group))) {
       out.push({ type: MSG.POD_DEL, pod: id });
     }
   }

@@ -50,6 +50,12 @@ export interface DisplayState {
   clusters: Record<number, number>;
   /** The board shows the link as stale after this long without frames. */
   heartbeatTimeoutMs: number;
+  /**
+   * Who each pod handle stands for (the view's key of the pod), when the view says: a handle
+   * that keeps its pod but changes lane or group (a pod the scheduler just bound) is replaced
+   * with POD_ADD, while a handle given to another pod is deleted first (the old pod's exit).
+   */
+  podKeys?: Record<number, string>;
 }
 
 export function emptyDisplayState(): DisplayState {

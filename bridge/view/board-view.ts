@@ -57,6 +57,32 @@ interface Derived {
   groupKey?: string;
 }
 
+/** The lane of pods no node was chosen for (sorts after every node name). */
+const UNSCHEDULED = '~unscheduled';
+
+interface WorkloadSeen {
+  cluster: ClusterState;
+  /** Pods on another revision than the newest: a rollout is under way while there are any. */
+  oldPods: number;
+  /** Pods on the newest revision (not terminating), and how many of them are ready. */
+  newPods: number;
+  newReady: number;
+  laneKey: string;
+  newGroupKey: string;
+}
+
+/**
+ * A node lane's health: the cluster's, unless the node is NotReady or gone while pods still name
+ * it (unreachable), or cordoned (degraded: it takes no new pods).
+ */
+function nodeHealth(cluster: ClusterState, name: string, clusterHealth: number): number {
+  if (clusterHealth !== HEALTH.HEALTHY) return clusterHealth;
+  const node = cluster.nodes.get(name);
+  if (node === undefined) return cluster.nodes.size > 0 ? HEALTH.UNREACHABLE : clusterHealth;
+  if (!node.ready) return HEALTH.UNREACHABLE;
+  return node.unschedulable ? HEALTH.DEGRADED : HEALTH.HEALTHY;
+}
+
 const byAge = (a: LeanPod, b: LeanPod): number => a.createdAt - b.createdAt || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 export class BoardView {
@@ -79,10 +105,7 @@ export class BoardView {
     let d = this.derivedCache.get(pod.uid);
     if (d === undefined || d.pod !== pod || d.cluster !== cluster.name) {
       const split = this.config.lanes;
-      const laneKey =
-        split === 'node' && pod.nodeName === undefined ? undefined
-        : split === 'workload' ? undefined
-        : this.laneKey(cluster, pod, '', undefined);
+      const laneKey = split === 'workload' ? undefined : this.laneKey(cluster, pod, '');
       d = { pod, seen: 0, cluster: cluster.name, shows: this.selection.shows(pod), handleKey: `${cluster.name}/${pod.uid}`, state: podState(pod), laneKey };
       this.derivedCache.set(pod.uid, d);
     }
@@ -110,12 +133,14 @@ export class BoardView {
     return this.handles.exhausted + this.groups.exhausted + this.lanes.exhausted + this.rollouts.exhausted;
   }
 
-  private laneKey(cluster: ClusterState, pod: LeanPod, workload: string, firstNode: string | undefined): string {
+  private laneKey(cluster: ClusterState, pod: LeanPod, workload: string): string {
     switch (this.config.lanes) {
       case 'cluster':
         return cluster.name;
       case 'node':
-        return `${cluster.name}/${pod.nodeName ?? firstNode ?? '-'}`;
+        // A pod no node was chosen for waits in a lane of its own: it must not borrow a node's
+        // lane and then leave it (a red flash) when the scheduler binds it elsewhere.
+        return `${cluster.name}/${pod.nodeName ?? UNSCHEDULED}`;
       case 'namespace':
         return `${cluster.name}/${pod.namespace}`;
       case 'workload':
@@ -138,6 +163,7 @@ export class BoardView {
         for (const s of shown) if (s.cluster === c) names.add(s.laneKey.slice(c.name.length + 1));
         return [...names].sort().map((name) => {
           const n = c.nodes.get(name);
+          if (name === UNSCHEDULED) return { key: `${c.name}/${name}`, label: 'unscheduled', cluster: c };
           return { key: `${c.name}/${name}`, label: (n ? `${name} ${n.arch}` : name).slice(0, 40), cluster: c, node: name };
         });
       });
@@ -156,27 +182,35 @@ export class BoardView {
 
     this.generation++;
     const shown: Shown[] = [];
-    const workloadsSeen = new Map<string, { cluster: ClusterState; oldPods: number; laneKey: string; newGroupKey: string; color: string }>();
+    const workloadsSeen = new Map<string, WorkloadSeen>();
     for (const cluster of clusters) {
       const newest = newestReplicaSets(cluster);
-      const firstNode = [...cluster.nodes.keys()].filter((n) => this.selection.includesNode(n)).sort()[0];
       const pods = [...cluster.pods.values()].filter((p) => this.derived(cluster, p).shows).sort(byAge);
+      // A DaemonSet's newest revision is not in its status: it is the revision of its youngest
+      // pod (pods are sorted by age, so the last one seen wins).
+      const daemonRevision = new Map<string, string>();
+      for (const pod of pods) if (pod.owner?.kind === 'DaemonSet' && pod.revision !== undefined && !pod.deleting) daemonRevision.set(pod.owner.name, pod.revision);
       for (const pod of pods) {
         const d = this.derived(cluster, pod);
-        const pw = this.workloadOf(cluster, pod, d, newest);
+        let pw = this.workloadOf(cluster, pod, d, newest);
+        if (pod.owner?.kind === 'DaemonSet' && pw.currentRevision === undefined) pw = { ...pw, currentRevision: daemonRevision.get(pod.owner.name) };
         const isNew = pw.currentRevision !== undefined && pod.revision === pw.currentRevision;
-        const laneKey = d.laneKey ?? this.laneKey(cluster, pod, pw.key, firstNode);
+        const laneKey = d.laneKey ?? this.laneKey(cluster, pod, pw.key);
         // A pod without a controller has no workload to share a group with: pods of one color
         // share one, so a hundred bare pods do not use up a hundred of the 256 groups.
         d.groupKey ??= pod.owner
           ? `${cluster.name}/${pw.key}@${pod.revision ?? ''}`
-          : `${cluster.name}/bare@${colorKey(labelColor(pod.labels) ?? paletteColor(`${cluster.name}/${pod.namespace}`))}`;
+          : `${cluster.name}/bare@${colorKey(labelColor(pod.labels) ?? paletteColor(pod.namespace))}`;
         const groupKey = d.groupKey;
         shown.push({ cluster, pod, laneKey, groupKey, workloadKey: pw.key, isNew, handleKey: d.handleKey, state: d.state });
         if (pw.workload && pw.workload.kind !== 'ReplicaSet') {
           const key = `${cluster.name}/${pw.key}`;
-          const entry = workloadsSeen.get(key) ?? { cluster, oldPods: 0, laneKey, newGroupKey: `${cluster.name}/${pw.key}@${pw.currentRevision ?? ''}`, color: '' };
+          const entry = workloadsSeen.get(key) ?? { cluster, oldPods: 0, newPods: 0, newReady: 0, laneKey, newGroupKey: `${cluster.name}/${pw.key}@${pw.currentRevision ?? ''}` };
           if (!isNew && pw.currentRevision !== undefined) entry.oldPods++;
+          if (isNew && !pod.deleting) {
+            entry.newPods++;
+            if (pod.ready) entry.newReady++;
+          }
           workloadsSeen.set(key, entry);
         }
       }
@@ -195,15 +229,14 @@ export class BoardView {
       state.lanes[id] = { first: plan.first, count: plan.count, kind: LANE_KIND_OF[c.lanes], label: plan.label };
       const lane = lanes.find((l) => l.key === plan.key)!;
       const clusterHealth = lane.cluster ? HEALTH_OF[lane.cluster.health] : HEALTH.HEALTHY;
-      const node = lane.node ? lane.cluster?.nodes.get(lane.node) : undefined;
-      state.clusters[id] = node && !node.ready && clusterHealth === HEALTH.HEALTHY ? HEALTH.UNREACHABLE : clusterHealth;
+      state.clusters[id] = lane.node && lane.cluster ? nodeHealth(lane.cluster, lane.node, clusterHealth) : clusterHealth;
     }
 
     // Groups: one per workload revision; the new side of a rollout is tinted.
     const activeRollouts = new Set<string>();
     for (const [key, w] of workloadsSeen) {
       const workload = w.cluster.workloads.get(key.slice(w.cluster.name.length + 1));
-      if (workload && rolloutInProgress(workload, w.oldPods)) activeRollouts.add(key);
+      if (workload && rolloutInProgress(w.oldPods)) activeRollouts.add(key);
     }
     const liveGroups = new Set(shown.map((s) => s.groupKey));
     for (const key of activeRollouts) liveGroups.add(workloadsSeen.get(key)!.newGroupKey);
@@ -211,7 +244,9 @@ export class BoardView {
     const groupIds = new Map<string, number>();
     for (const s of shown) {
       if (groupIds.has(s.groupKey)) continue;
-      const base = labelColor(s.pod.labels) ?? paletteColor(s.pod.owner ? `${s.cluster.name}/${s.workloadKey}` : `${s.cluster.name}/${s.pod.namespace}`);
+      // The palette color depends on what a person sees (namespace and workload), never on the
+      // kubeconfig's context name: two laptops watching one cluster agree on its colors.
+      const base = labelColor(s.pod.labels) ?? paletteColor(s.pod.owner ? s.workloadKey : s.pod.namespace);
       const rolling = s.isNew && activeRollouts.has(`${s.cluster.name}/${s.workloadKey}`);
       const color = rolling ? newRevisionTint(base) : base;
       const flags = rolling ? GROUP_FLAG.NEW_REVISION : 0;
@@ -230,12 +265,14 @@ export class BoardView {
 
     // Pods.
     this.handles.retain(new Set(shown.map((s) => s.handleKey)));
+    state.podKeys = {};
     for (const s of shown) {
       const lane = laneIds.get(s.laneKey);
       const group = groupIds.get(s.groupKey);
       const handle = this.handles.get(s.handleKey);
       if (lane === undefined || group === undefined || handle === undefined) continue;
       state.pods[handle] = { lane, group, state: s.state };
+      state.podKeys[handle] = s.handleKey;
     }
 
     // Rollouts in progress.
@@ -249,19 +286,22 @@ export class BoardView {
       if (group === undefined) {
         group = this.groups.get(w.newGroupKey);
         if (group !== undefined) {
-          const base = paletteColor(key);
+          const base = paletteColor(key.slice(w.cluster.name.length + 1));
           state.groups[group] = { ...newRevisionTint(base), flags: GROUP_FLAG.NEW_REVISION };
         }
       }
       if (id === undefined || lane === undefined || group === undefined) continue;
       const cap = (n: number) => Math.max(0, Math.min(65535, n));
+      // Until the controller has observed the new template its status still describes the old
+      // one (6/6/6/6 at the start of a rollout): count the pods instead.
+      const fromPods = workload.pending;
       state.rollouts[id] = {
         lane,
         group,
         desired: cap(workload.desired),
-        updated: cap(workload.updated),
-        ready: cap(workload.ready),
-        available: cap(workload.available),
+        updated: cap(fromPods ? w.newPods : workload.updated),
+        ready: cap(fromPods ? w.newReady : workload.ready),
+        available: cap(fromPods ? w.newReady : workload.available),
       };
     }
     this.last = state;

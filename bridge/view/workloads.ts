@@ -28,8 +28,13 @@ export function podWorkload(cluster: ClusterState, pod: LeanPod, newest: Map<str
   if (!owner) return { key: workloadKey('Pod', pod.namespace, pod.name), workload: undefined, currentRevision: undefined };
   if (owner.kind === 'ReplicaSet') {
     const rs = cluster.workloads.get(workloadKey('ReplicaSet', pod.namespace, owner.name));
-    if (rs?.owner) {
-      const key = workloadKey('Deployment', pod.namespace, rs.owner);
+    // A Deployment's ReplicaSet is named <deployment>-<pod-template-hash>: when the Deployment
+    // and its ReplicaSets are deleted while the pods still terminate, the pods keep their
+    // workload (and so their lane and color) instead of jumping to a lane of their own.
+    const hashSuffix = pod.revision !== undefined && owner.name.endsWith(`-${pod.revision}`) ? owner.name.slice(0, -pod.revision.length - 1) : undefined;
+    const deployment = rs?.owner ?? (rs === undefined ? hashSuffix : undefined);
+    if (deployment !== undefined) {
+      const key = workloadKey('Deployment', pod.namespace, deployment);
       return { key, workload: cluster.workloads.get(key), currentRevision: newest.get(key)?.revision };
     }
   }
@@ -38,7 +43,11 @@ export function podWorkload(cluster: ClusterState, pod: LeanPod, newest: Map<str
   return { key, workload, currentRevision: workload?.kind === 'ReplicaSet' ? pod.revision : workload?.revision };
 }
 
-/** A rollout is shown while the workload is not yet all updated, ready and available. */
-export function rolloutInProgress(w: LeanWorkload, oldPods: number): boolean {
-  return w.pending || oldPods > 0 || w.updated < w.desired || w.ready < w.desired || w.available < w.desired;
+/**
+ * A rollout is a template change and nothing else: it is in progress while pods of the workload
+ * run another revision than its newest. Scaling, a deleted pod or a node going NotReady leave
+ * "ready below desired" for a while, and are not rollouts.
+ */
+export function rolloutInProgress(oldPods: number): boolean {
+  return oldPods > 0;
 }

@@ -13,6 +13,7 @@ export function pod(over: Partial<LeanPod> & { name: string }): LeanPod {
     phase: 'Running',
     scheduled: true,
     ready: true,
+    unschedulable: false,
     waiting: [],
     restarts: 0,
     deleting: false,
@@ -41,8 +42,12 @@ export function workload(over: Partial<LeanWorkload> & Pick<LeanWorkload, 'kind'
   };
 }
 
-export function cluster(name: string, parts: { pods?: LeanPod[]; workloads?: LeanWorkload[]; nodes?: LeanNode[]; health?: ClusterState['health'] }): ClusterState {
-  const nodes = parts.nodes ?? [{ name: 'node-a', arch: 'amd64', ready: true, labels: {} }];
+export function node(name: string, over: Partial<LeanNode> = {}): LeanNode {
+  return { name, arch: 'amd64', ready: true, unschedulable: false, labels: {}, ...over };
+}
+
+export function cluster(name: string, parts: { pods?: LeanPod[]; workloads?: LeanWorkload[]; nodes?: (Omit<LeanNode, 'unschedulable'> & { unschedulable?: boolean })[]; health?: ClusterState['health'] }): ClusterState {
+  const nodes = (parts.nodes ?? [node('node-a')]).map((n) => ({ unschedulable: false, ...n }));
   return {
     name,
     health: parts.health ?? 'healthy',
