@@ -48,6 +48,8 @@ export class WebServer {
   private unsubscribe: (() => void) | undefined;
   private keepalive: NodeJS.Timeout | undefined;
   port = 0;
+  /** Set when the port asked for was taken and a free one was used instead. */
+  movedFrom: number | undefined;
 
   constructor(private readonly options: WebServerOptions) {}
 
@@ -76,6 +78,7 @@ export class WebServer {
       await listen(this.options.port);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !this.options.fallback) throw err;
+      this.movedFrom = this.options.port;
       await listen(0);
     }
     this.port = (server.address() as AddressInfo).port;

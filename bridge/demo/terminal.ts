@@ -4,10 +4,11 @@
 import { ansiStrip } from '../../firmware/targets/virtual/ascii.ts';
 import type { LogLine, ScenarioState } from '../web/messages.ts';
 import type { Demo } from './demo.ts';
+import { laneLabelRows, layoutScreen } from './terminal-layout.ts';
 
 const ESC = '\x1b[';
 const FRAME_MS = 100;
-const LOG_LINES = 8;
+const LOG_LINES = 30;
 const TONE = { add: '38;2;150;240;190', del: '38;2;255;170;170', warn: '38;2;255;176;32', info: '38;2;200;205;215', scenario: '1;38;2;255;255;255' };
 
 export interface TerminalViewOptions {
@@ -16,6 +17,8 @@ export interface TerminalViewOptions {
   input?: NodeJS.ReadStream;
   /** Lines printed above the strips (where things are, how to connect). */
   header: string[];
+  /** Lines that must not be missed (a busy port, another demo's kubeconfig): always on screen. */
+  warnings?: string[];
   onQuit: () => void;
 }
 
@@ -38,12 +41,13 @@ export class TerminalView {
 
   start(): void {
     const { demo, out, input } = this.options;
+    this.state = demo.scenarios.state;
     this.unsubscribe = demo.on((e) => {
       if (e.type === 'log') this.addLog(e.data);
       if (e.type === 'scenario') this.state = e.data;
     });
     if (!this.tty) {
-      out.write(this.options.header.join('\n') + '\n');
+      out.write([...this.options.header, ...(this.options.warnings ?? [])].join('\n') + '\n');
       return;
     }
     out.write(`${ESC}?1049h${ESC}?25l${ESC}2J`);
@@ -88,8 +92,7 @@ export class TerminalView {
 
   private draw(): void {
     const { demo, out } = this.options;
-    const width = out.columns || 100;
-    const lines: string[] = [...this.options.header, ''];
+    const strips: string[] = [];
     const infos = demo.boardsInfo();
     const pad = 24;
     let cluster = '';
@@ -97,33 +100,29 @@ export class TerminalView {
       const b = infos[i];
       if (b.kind !== 'failover' && b.clusters[0] !== cluster) {
         cluster = b.clusters[0];
-        lines.push(`${ESC}1m${cluster}${ESC}0m`);
+        strips.push(`${ESC}1m${cluster}${ESC}0m`);
       }
       const name = b.kind === 'node' ? `  ${b.title} ${b.arch ?? ''}` : b.kind === 'cluster' ? '  overview' : b.title;
-      lines.push(`${name.slice(0, pad - 1).padEnd(pad)}${ansiStrip(strip.pixels)}`);
-      if (b.kind !== 'node' && b.lanes.length) {
-        let labels = '';
-        for (const l of b.lanes) {
-          const label = l.label.split('/').pop() ?? '';
-          if (labels.length < l.first) labels = labels.padEnd(l.first);
-          labels += label.slice(0, Math.max(1, l.count - 1)) + ' ';
-        }
-        lines.push(`${' '.repeat(pad)}${ESC}2m${labels.trimEnd()}${ESC}0m`);
-      }
+      strips.push(`${name.slice(0, pad - 1).padEnd(pad)}${ansiStrip(strip.pixels)}`);
+      if (b.kind !== 'node') for (const row of laneLabelRows(b.lanes, b.ledCount)) strips.push(`${' '.repeat(pad)}${ESC}2m${row}${ESC}0m`);
     }
-    for (const b of infos.filter((x) => x.kind === 'external')) lines.push(`real board ${b.id}: ${b.caption}${b.online ? '' : ' (offline)'}`);
-    lines.push('');
+    for (const b of infos.filter((x) => x.kind === 'external')) strips.push(`real board ${b.id}: ${b.caption}${b.online ? '' : ' (offline)'}`);
     const scenarios = demo.init().scenarios;
     const playing = scenarios.find((s) => s.name === this.state.running);
-    const fit = (text: string) => text.slice(0, width - 1);
-    lines.push(playing ? `${ESC}1;33m${fit(`▶ ${playing.title}: ${playing.description}`)}${ESC}0m` : `${ESC}2mno story playing${ESC}0m`);
-    lines.push(`${ESC}2m${fit(`keys: ${scenarios.map((s, i) => `${(i + 1) % 10} ${s.name}`).join('  ')}`)}${ESC}0m`);
-    lines.push(`${ESC}2m${fit('      s stop the story  ·  q quit')}${ESC}0m`);
-    lines.push('');
-    for (const l of this.log) {
-      const text = `${clock(l.t)} ${l.cluster.padEnd(5)} ${l.text}`.slice(0, width - 1);
-      lines.push(`${ESC}${TONE[l.tone]}m${text}${ESC}0m`);
-    }
-    out.write(`${ESC}H${lines.map((l) => `${l}${ESC}K`).join('\n')}\n${ESC}J`);
+    const lines = layoutScreen(
+      {
+        header: this.options.header,
+        warnings: this.options.warnings ?? [],
+        strips,
+        story: playing ? { text: `▶ ${playing.title}: ${playing.description}`, style: '1;33' } : { text: 'no story playing', style: '2' },
+        keys: ['keys:', ...scenarios.map((s, i) => `${(i + 1) % 10} ${s.name}`)],
+        footer: '      s stop the story  ·  q quit',
+        log: this.log.map((l) => ({ text: `${clock(l.t)} ${l.cluster.padEnd(5)} ${l.text}`, style: TONE[l.tone] })),
+      },
+      out.columns || 100,
+      out.rows || 40,
+    );
+    // No newline after the last line: on the bottom row it would scroll the header away.
+    out.write(`${ESC}H${lines.map((l) => `${l}${ESC}K`).join('\n')}${ESC}J`);
   }
 }
