@@ -2,13 +2,17 @@
 // line) and prints each as JSON in the named form, or the decoder's error with its byte offset.
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { decode, toNamed } from '../../protocol/index.ts';
+import { decode, fromBinaryString, toBinaryString, toNamed } from '../../protocol/index.ts';
+import { cobsDecode } from '../../protocol/codec/cobs.ts';
 import type { Command } from './main.ts';
 
 const help = `usage: podlights decode [--max-frame N] [HEX...]
 
 Decodes protocol v1 frames given as hex (spaces and colons allowed) and prints one JSON
 line per frame. Without HEX arguments, reads one frame per line from stdin.
+A byte stream of COBS-framed frames (a board's retained snapshot, as
+\`mosquitto_sub -t podlights/desk-1/snapshot -F %x\` prints it, or a serial capture) is
+recognised by its 0x00 delimiters and decoded frame by frame ("block" numbers them).
 Exits 1 if any frame failed to decode.
 `;
 
@@ -18,13 +22,36 @@ function parseHex(text: string): Uint8Array | string {
   return Uint8Array.from(Buffer.from(clean, 'hex'));
 }
 
-function describe(text: string, maxFrame: number): { line: string; ok: boolean } {
-  const bytes = parseHex(text);
-  if (typeof bytes === 'string') return { line: JSON.stringify({ ok: false, code: 'bad-hex', reason: bytes }), ok: false };
+function frameLine(bytes: Uint8Array, maxFrame: number, extra: Record<string, unknown> = {}): { line: string; ok: boolean } {
   const frame = decode(bytes, { maxFrame });
-  if (!frame.ok) return { line: JSON.stringify(frame), ok: false };
+  if (!frame.ok) return { line: JSON.stringify({ ...extra, ...frame }), ok: false };
   const { messages, ...header } = frame;
-  return { line: JSON.stringify({ ...header, messages: messages.map(toNamed) }), ok: true };
+  return { line: JSON.stringify({ ...extra, ...header, messages: messages.map(toNamed) }), ok: true };
+}
+
+/**
+ * A COBS stream: blocks between 0x00 delimiters, none of them with a zero inside (COBS has no
+ * zeros), and it ends with a delimiter. A plain frame is never that: its CRC or its fields put
+ * zeros in the middle, or it does not end in 0x00.
+ */
+function isStream(bytes: Uint8Array): boolean {
+  return bytes.length > 1 && bytes[bytes.length - 1] === 0 && bytes[0] !== 0x50;
+}
+
+function describe(text: string, maxFrame: number): { line: string; ok: boolean }[] {
+  const bytes = parseHex(text);
+  if (typeof bytes === 'string') return [{ line: JSON.stringify({ ok: false, code: 'bad-hex', reason: bytes }), ok: false }];
+  if (!isStream(bytes)) return [frameLine(bytes, maxFrame)];
+  const out: { line: string; ok: boolean }[] = [];
+  const blocks = toBinaryString(bytes).split('\0');
+  blocks.pop(); // after the last delimiter
+  blocks.forEach((block, i) => {
+    if (block.length === 0) return; // delimiters may repeat (SPEC: an empty block is ignored)
+    const cobs = cobsDecode(block);
+    if (!cobs.ok) out.push({ line: JSON.stringify({ block: i, ...cobs }), ok: false });
+    else out.push(frameLine(fromBinaryString(cobs.data), maxFrame, { block: i }));
+  });
+  return out;
 }
 
 export const decodeCommand: Command = {
@@ -56,9 +83,10 @@ export const decodeCommand: Command = {
     let failed = false;
     const handle = (text: string): void => {
       if (text.trim() === '') return;
-      const r = describe(text, maxFrame);
-      process.stdout.write(`${r.line}\n`);
-      if (!r.ok) failed = true;
+      for (const r of describe(text, maxFrame)) {
+        process.stdout.write(`${r.line}\n`);
+        if (!r.ok) failed = true;
+      }
     };
     if (positionals.length > 0) positionals.forEach(handle);
     else for await (const line of createInterface({ input: process.stdin })) handle(line);
