@@ -24,6 +24,14 @@ const commands: Record<string, { summary: string; load: CommandLoader }> = {
     summary: 'the whole chain on one laptop: simulated clusters, bridge, virtual boards, web page (npm start)',
     load: async () => (await import('./demo.ts')).demoCommand,
   },
+  flash: {
+    summary: 'build, upload and start the firmware on a board over USB serial, with its settings',
+    load: async () => (await import('./flash.ts')).flashCommand,
+  },
+  provision: {
+    summary: 'write WiFi, broker and board id to a board (no rebuild), restart it',
+    load: async () => (await import('./provision.ts')).provisionCommand,
+  },
   decode: {
     summary: 'decode protocol v1 frames given as hex (arguments or stdin lines) and print them as JSON',
     load: async () => (await import('./decode.ts')).decodeCommand,

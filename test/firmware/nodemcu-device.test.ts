@@ -16,67 +16,13 @@ import { getBoard } from '../../boards/index.ts';
 import type { BoardProfile } from '../../boards/index.ts';
 import { buildNodemcu } from '../../firmware/build.ts';
 import { nodemcuSettingsText } from '../../bridge/flash/settings.ts';
-import { decodeFrame, encodeFrame, encodeSnapshot, MSG, POD_STATE, streamFrame } from '../../protocol/index.ts';
-import type { Message } from '../../protocol/index.ts';
-import { VirtualBoard } from '../../firmware/targets/virtual/board.ts';
+import { decodeFrame, MSG, streamFrame } from '../../protocol/index.ts';
 import { luaCliMissing, luaString, runFengari, runLuaCli } from '../helpers/lua.ts';
 import type { LuaCli, LuaProgram } from '../helpers/lua.ts';
 import { luaFiles, standIns } from './nodemcu-standins.ts';
+import { expected, hex, mqttCalls, story } from './nodemcu-story.ts';
+import type { Story } from './nodemcu-story.ts';
 import type { Variant } from './nodemcu-standins.ts';
-
-const hex = (b: Uint8Array | Uint8Array[]) => Buffer.concat(Array.isArray(b) ? b : [b]).toString('hex');
-
-interface Story {
-  snapshot: Uint8Array[];
-  delta: Uint8Array;
-}
-
-function story(): Story {
-  const snapshot = encodeSnapshot(
-    [
-      { type: MSG.LANE, lane: 0, first: 0, count: 60, kind: 0, label: 'node-1' },
-      { type: MSG.GROUP, group: 0, r: 255, g: 40, b: 0, flags: 0 },
-      { type: MSG.GROUP, group: 1, r: 0, g: 80, b: 255, flags: 0 },
-      ...Array.from({ length: 12 }, (_, i): Message => ({ type: MSG.POD_ADD, pod: i, lane: 0, group: i % 2, state: POD_STATE.RUNNING })),
-    ],
-    { seq: 1, snapshot: 1 },
-  );
-  const delta = encodeFrame({
-    flags: 0,
-    seq: 1 + snapshot.length,
-    messages: [
-      { type: MSG.POD_STATE, pod: 3, state: POD_STATE.NOT_READY },
-      { type: MSG.POD_ADD, pod: 40, lane: 0, group: 1, state: POD_STATE.PENDING },
-    ],
-  });
-  return { snapshot, delta };
-}
-
-/** The virtual board's pixels in GRB order at the times the device renders. */
-function expected(board: BoardProfile, s: Story): string[] {
-  let now = 0;
-  const v = new VirtualBoard({
-    boardId: 'v',
-    ledCount: board.ledCount,
-    settings: { brightness: board.brightness ?? 96, currentCap: board.currentCap, fps: board.fps },
-    clock: () => now,
-  });
-  const grb = () => {
-    v.render();
-    const out: number[] = [];
-    for (let i = 0; i < board.ledCount; i++) out.push(v.pixels[i * 3 + 1], v.pixels[i * 3], v.pixels[i * 3 + 2]);
-    return Buffer.from(out).toString('hex');
-  };
-  now = 20;
-  for (const f of s.snapshot) v.receive(f);
-  now = 120;
-  const a = grb();
-  v.receive(s.delta);
-  now = 1120;
-  const b = grb();
-  now = 1170;
-  return [a, b, grb()];
-}
 
 const programs = new Map<BoardProfile, LuaProgram>();
 function program(board: BoardProfile, s: Story): LuaProgram {
@@ -92,17 +38,7 @@ function makeProgram(board: BoardProfile, s: Story): LuaProgram {
   const serial = board.transport === 'serial';
   const calls = serial
     ? ['T.log()', 'T.step(20)', `T.uart(${luaString(hex(s.snapshot.map(streamFrame)))})`, 'T.step(100)', 'T.pixels()', `T.uart(${luaString(hex(streamFrame(s.delta)))})`]
-    : [
-        'T.log()',
-        'T.step(20)',
-        'T.log()',
-        'T.accept()',
-        'T.log()',
-        `T.message(${luaString(base + 'snapshot')}, ${luaString(hex(s.snapshot.map(streamFrame)))})`,
-        'T.step(100)',
-        'T.pixels()',
-        `T.message(${luaString(base + 'frames')}, ${luaString(hex(s.delta))})`,
-      ];
+    : mqttCalls(base, s);
   calls.push('T.step(1000)', 'T.pixels()', 'T.step(50)', 'T.pixels()', 'T.us()', 'T.log()');
   return { bundle: `${standIns(variant, Number(board.pins.data))}\n${luaFiles({ 'podlights.cfg': settings })}\n${code}`, calls };
 }
