@@ -17,6 +17,9 @@ import { VirtualStrip } from './strip.ts';
 import { demoBoards } from './topology.ts';
 import type { DemoBoard } from './topology.ts';
 import { applyBaseline, listWorkloads, scaleWorkload } from './workloads.ts';
+import { addLocalFlags } from '../local/flags.ts';
+import type { LocalFlags } from '../local/flags.ts';
+import type { LocalTransport } from '../local/transport.ts';
 
 export interface DemoOptions {
   /** Simulated time runs this many times faster (default 1). */
@@ -31,6 +34,8 @@ export interface DemoOptions {
   boardPassword?: string;
   /** USB serial ports with real boards. */
   serial?: string[];
+  /** Lights the bridge drives itself (--wled, --blinkstick, --blinkt), drawn on the page too. */
+  local?: LocalFlags;
   /** Start without the baseline workloads (tests that want an empty stage). */
   baseline?: boolean;
   /** Operations endpoint port (0: a free one; undefined: off). */
@@ -101,6 +106,7 @@ export class Demo {
           flushMs: 20,
         },
       });
+      addLocalFlags(config, this.options.local ?? {});
       this.bridge = await startBridge(config, (line) => this.bridgeLog(line));
       const brokerUrl = this.bridge.broker!.url;
       this.strips = this.boards.map((b) => new VirtualStrip({ boardId: b.id, ledCount: b.settings.ledCount!, brokerUrl, password: this.boardPassword }));
@@ -191,7 +197,8 @@ export class Demo {
         ledCount: b.ledCount,
         brightness: 0,
         online: b.online,
-        virtual: false,
+        // A local board's pixels are in this process: the page draws them like a virtual strip.
+        virtual: b.transport === 'local',
         lanes: [],
       }));
     return [...virtual, ...real];
@@ -235,7 +242,8 @@ export class Demo {
   private samplePixels(): void {
     const changed: PixelsMessage = {};
     let any = false;
-    for (const s of this.strips) {
+    const local = this.bridge?.transports.find((t) => t.name === 'local') as LocalTransport | undefined;
+    for (const s of [...this.strips, ...(local?.list() ?? [])]) {
       const b64 = Buffer.from(s.pixels).toString('base64');
       if (this.sent.get(s.id) === b64) continue;
       this.sent.set(s.id, b64);

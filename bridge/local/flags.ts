@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { ConfigError } from '../config/load.ts';
 import type { BoardSettings, BoardViewSettings } from '../config/load.ts';
 import { BLINKT } from './outputs.ts';
-import type { LocalBoardSettings } from './outputs.ts';
+import type { LocalBoardSettings, OutputConfig } from './outputs.ts';
 import { parseHostPort } from './wled/sink.ts';
 
 export interface LocalFlags {
@@ -12,6 +12,8 @@ export interface LocalFlags {
   /** '' (the flag alone): every USB light; otherwise a serial number. */
   blinkstick?: string[];
   blinkt?: boolean;
+  /** Boards given whole, with their outputs (programmatic use: the demo's API, tests). */
+  boards?: { id: string; ledCount?: number; outputs: OutputConfig[] }[];
 }
 
 /** parseArgs cannot take an optional value: a bare `--blinkstick` becomes `--blinkstick=`. */
@@ -41,6 +43,7 @@ export function localFlagBoards(flags: LocalFlags, defaults: BoardViewSettings, 
     // One Blinkt per Pi: the node's name keeps the board ids apart in a DaemonSet.
     boards.push({ ...base(`blinkt-${idPart(nodeName ?? hostname())}`), brightness: BLINKT.brightness, ledCount: BLINKT.ledCount, profile: BLINKT.profile, outputs: [{ type: 'blinkt' }] });
   }
+  for (const b of flags.boards ?? []) boards.push({ ...base(b.id), ledCount: b.ledCount, outputs: b.outputs });
   return { boards, usbLights: (flags.blinkstick ?? []).some((s) => s === '') };
 }
 
