@@ -65,7 +65,7 @@ function check(t: Test, board: BoardProfile, out: string[], s: Story): void {
   t.notMatch(boot, /secret-pw|broker/, 'no settings in the build (they come from podlights.cfg)');
   if (esp32) t.equal(boot, 'print podlights-fw/0.1.0 ' + board.name + ' | wifi.mode STATION | wifi.sta.config ssid=lab save=false | wifi.sta.on disconnected | wifi.start | wifi.sta.connect', 'ESP32 WiFi: mode, config(cfg, save), start, connect');
   else t.equal(boot, 'print podlights-fw/0.1.0 ' + board.name + ' | wifi.setmode STATION | wifi.sta.config ssid=lab auto=true save=false', 'ESP8266 WiFi: setmode, config with auto-connect, not saved to flash');
-  t.match(connecting, new RegExp(`^client ${board.name} keepalive=30 clean=1${esp32 ? '' : ' max=4096'} \\| connect broker.lan:1883$`), 'first timer tick: one client, connect');
+  t.match(connecting, new RegExp(`^client ${board.name} keepalive=30 clean=1${esp32 ? '' : ' max=4096'} \\| lwt podlights/${board.name}/status offline qos=0 retain=1 \\| connect broker.lan:1883$`), 'first timer tick: one client, its last will, connect');
   const subs = connected.split(' | ').filter((l) => l.startsWith('subscribe '));
   t.same(subs, [`subscribe podlights/${board.name}/frames`, `subscribe podlights/${board.name}/snapshot`, 'subscribe podlights/bridge/state'], 'subscribes to its topics, one at a time');
   t.match(connected.split(' | ').pop(), `publish podlights/${board.name}/hello `, 'HELLO once subscribed');

@@ -110,6 +110,11 @@ function mqtt.Client(id, keepalive, user, pass, clean, maxlen)
     if cb then later(function() cb(self) end) end
     return true
   end
+  function c:lwt(topic, msg, qos, retain)
+    assert(type(topic) == "string" and type(msg) == "string", "lwt(topic, message[, qos[, retain]])")
+    assert(not CONNECTING, "lwt() before connect()")
+    log("lwt " .. topic .. " " .. msg .. " qos=" .. tostring(qos) .. " retain=" .. tostring(retain))
+  end
   function c:publish(topic, payload, qos, retain)
     assert(type(topic) == "string" and type(payload) == "string" and type(qos) == "number" and type(retain) == "number", "publish(topic, payload, qos, retain)")
     log("publish " .. topic .. " " .. hex(payload))

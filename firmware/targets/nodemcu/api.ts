@@ -33,6 +33,8 @@ export declare interface MqttClient {
   /** One topic a call: the ESP32 client has no table form. */
   subscribe(this: MqttClient, topic: string, qos: number, cb: (this: void, client: MqttClient) => void): void;
   publish(this: MqttClient, topic: string, payload: string, qos: number, retain: number): void;
+  /** The last will, set before connect(): `client:lwt(topic, message[, qos[, retain]])`. */
+  lwt(this: MqttClient, topic: string, message: string, qos: number, retain: number): void;
 }
 
 export declare interface StationConfig {

@@ -187,6 +187,8 @@ function connect(): void {
     // The embedded broker knows a board by username = its board id; anonymous brokers ignore it.
     c = mqtt.Client(boardId, 30, S.mqttUser ?? boardId, S.mqttPassword ?? '', 1, PL.maxFrame * 4);
     client = c;
+    // The broker says `offline` for a board that vanishes (power, WiFi): the bridge stops at once.
+    c.lwt(base + 'status', 'offline', 0, 1);
     c.on('offline', () => {
       connected = false;
     });
