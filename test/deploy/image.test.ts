@@ -1,0 +1,108 @@
+// The container image runs (issue 9): with no Docker engine here, this does what deploy/Dockerfile
+// does, reading its commands from the Dockerfile itself: `npm run build`, then a production
+// install (its runtime stage's `npm ci` line) in a folder outside the repository, so nothing can
+// be found in the clone's node_modules; dist/ copied in; then the image's entrypoint runs
+// `--help` and a short bridge against the embedded simulator, which must get ready and exit 0 on
+// SIGTERM. The install has no esbuild binary, so this only passes with no TypeScript loader.
+import t from 'tap';
+import { spawn, spawnSync } from 'node:child_process';
+import type { SpawnSyncReturns } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+t.setTimeout(600_000); // npm ci, the build and two Node processes on a loaded 2-core machine
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const NETWORK = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|network/;
+
+/** The runtime stage of deploy/Dockerfile: its install command, entrypoint and default command. */
+function runtimeStage(): { install: string[]; entrypoint: string[]; cmd: string[] } {
+  const text = readFileSync(join(ROOT, 'deploy/Dockerfile'), 'utf8');
+  const stages = text.split(/^FROM /m);
+  const last = stages[stages.length - 1];
+  const run = /^RUN (npm ci [^&\n]*)/m.exec(last);
+  const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(last);
+  const cmd = /^CMD (\[.*\])$/m.exec(last);
+  if (!run || !entrypoint || !cmd) throw new Error('deploy/Dockerfile: the runtime stage needs RUN npm ci, ENTRYPOINT and CMD');
+  return { install: run[1].trim().split(/\s+/), entrypoint: JSON.parse(entrypoint[1]), cmd: JSON.parse(cmd[1]) };
+}
+
+function sh(cmd: string[], cwd: string): SpawnSyncReturns<string> {
+  return spawnSync(cmd[0], cmd.slice(1), { cwd, encoding: 'utf8', timeout: 300_000 });
+}
+
+function rssMB(pid: number): string {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(/(\d+) kB/.exec(status.split('\n').find((l) => l.startsWith(key)) ?? '')?.[1] ?? NaN);
+    return `RSS ${(kb('VmRSS') / 1024).toFixed(1)} MB (peak ${(kb('VmHWM') / 1024).toFixed(1)} MB)`;
+  } catch {
+    return 'RSS unknown (no /proc)';
+  }
+}
+
+t.test('the image: production install, compiled entrypoint, bridge on the simulator', async (t) => {
+  const stage = runtimeStage();
+  t.same(stage.install.slice(0, 2), ['npm', 'ci'], 'the runtime stage installs with npm ci');
+  t.ok(stage.install.includes('--omit=dev') && stage.install.includes('--omit=optional'), 'production packages only, no optional (esbuild binary) ones');
+  t.same(stage.entrypoint, ['node', 'dist/bin/podlights.js'], 'the entrypoint is compiled JavaScript');
+  t.same(stage.cmd[0], 'bridge', 'the default command is the bridge');
+
+  const app = mkdtempSync(join(tmpdir(), 'podlights-image-'));
+  t.teardown(() => rmSync(app, { recursive: true, force: true }));
+
+  const build = sh(['npm', 'run', 'build', '--', '--out', join(app, 'dist')], ROOT);
+  t.equal(build.status, 0, `npm run build${build.status === 0 ? '' : `:\n${build.stdout}${build.stderr}`}`);
+  if (build.status !== 0) return;
+
+  copyFileSync(join(ROOT, 'package.json'), join(app, 'package.json'));
+  copyFileSync(join(ROOT, 'package-lock.json'), join(app, 'package-lock.json'));
+  // --prefer-offline and no audit: the npm cache serves what the clone's `npm ci` fetched; the
+  // install itself is the Dockerfile's.
+  const install = sh([...stage.install, '--prefer-offline', '--no-audit', '--no-fund'], app);
+  if (install.status !== 0 && NETWORK.test(install.stderr)) {
+    const reason = `skipped: the npm registry is unreachable and the npm cache lacks a package: ${install.stderr.split('\n').find((l) => NETWORK.test(l))}`;
+    t.comment(reason);
+    t.pass('the production install', { skip: reason });
+    return;
+  }
+  t.equal(install.status, 0, `${stage.install.join(' ')}${install.status === 0 ? '' : `:\n${install.stderr}`}`);
+  if (install.status !== 0) return;
+  const esbuildBinaries = existsSync(join(app, 'node_modules/@esbuild')) ? readdirSync(join(app, 'node_modules/@esbuild')) : [];
+  t.same(esbuildBinaries, [], 'the production install has no esbuild binary (so no TypeScript loader can work)');
+
+  const help = sh([...stage.entrypoint, 'bridge', '--help'], app);
+  t.equal(help.status, 0, `bridge --help${help.status === 0 ? '' : `:\n${help.stderr}`}`);
+  t.match(help.stdout, /^usage: podlights bridge/);
+  const version = sh([...stage.entrypoint, '--version'], app);
+  t.equal(version.stdout.trim(), JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version, '--version finds the package version');
+  const boards = sh([...stage.entrypoint, 'boards'], app);
+  t.match(boards.stdout, /virtual-60/, 'the board profiles ship in dist/');
+
+  // DaemonSet mode on the embedded simulator: --node as the DaemonSet's NODE_NAME would give it.
+  const child = spawn(stage.entrypoint[0], [...stage.entrypoint.slice(1), 'bridge', '--node', 'eu-amd64-1', '--broker-port', '0', '--http-port', '0'], {
+    cwd: app,
+    env: { PATH: process.env.PATH, HOME: app, TMPDIR: app, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.once('exit', (code, signal) => res({ code, signal })));
+  t.teardown(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let ready = false;
+  const giveUp = Date.now() + 90_000;
+  while (!ready && Date.now() < giveUp && child.exitCode === null) {
+    const port = /operations on http:\/\/[^:]+:(\d+)\//.exec(err)?.[1];
+    if (port) ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+    if (!ready) await new Promise((r) => setTimeout(r, 200));
+  }
+  t.ok(ready, `the bridge reports ready on /readyz${ready ? '' : `:\n${err}`}`);
+  t.match(err, /embedded simulator/, 'no kubeconfig: it watches the embedded simulator');
+  t.comment(`bridge --node from dist/, embedded simulator in the same process: ${rssMB(child.pid!)}`);
+  child.kill('SIGTERM');
+  t.same(await exited, { code: 0, signal: null }, 'exits 0 on SIGTERM');
+});
