@@ -67,12 +67,15 @@ export async function startBridge(config: BridgeConfig, log: Log): Promise<Runni
         boards: config.broker.boardPasswords,
         boardPassword: config.broker.boardPassword,
         allowAnonymous: config.broker.allowAnonymous,
+        tls: config.broker.tls,
         log,
       });
       await broker.start();
       started.push(broker);
-      url = `mqtt://127.0.0.1:${broker.port}`;
-      log(`bridge: embedded MQTT broker on ${config.broker.host}:${broker.port}`);
+      // With TLS the bridge itself uses the broker's plain loopback listener (broker-tls.ts).
+      url = config.broker.tls ? broker.url : `mqtt://127.0.0.1:${broker.port}`;
+      const tls = config.broker.tls;
+      log(`bridge: embedded MQTT broker on ${config.broker.host}:${broker.port}${tls ? ` (mqtts${tls.requireClientCert ? ', client certificates required' : tls.ca ? ', client certificates checked when given' : ''})` : ''}`);
     }
     const transports: Transport[] = [
       new MqttTransport({

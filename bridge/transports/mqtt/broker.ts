@@ -1,7 +1,6 @@
 // The embedded MQTT broker (aedes) the bridge starts by default, so a laptop demo needs no
 // mosquitto. It enforces the same model a production broker should be configured with (see
 // README): the bridge user does everything, each board only its own topics.
-import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { Aedes } from 'aedes';
 import type { Client } from 'aedes';
@@ -11,6 +10,8 @@ import { Topics } from './topics.ts';
 import { RateLog, clip } from '../common/rate-log.ts';
 import type { LogFn } from '../common/rate-log.ts';
 import { PacketGuard } from './packet-guard.ts';
+import { createBrokerListener, listenLoopback, loopbackUrl } from './broker-tls.ts';
+import type { BrokerTls } from './broker-tls.ts';
 
 export interface EmbeddedBrokerOptions extends BrokerAuthOptions {
   /** Listen address (default 127.0.0.1; use 0.0.0.0 for boards on the LAN). */
@@ -22,6 +23,8 @@ export interface EmbeddedBrokerOptions extends BrokerAuthOptions {
   log?: LogFn;
   /** Largest packet accepted before a client is authenticated, and from boards (bytes). */
   maxPacketBytes?: { unauthenticated?: number; board?: number; bridge?: number };
+  /** Serve mqtts on `port` (see broker-tls.ts); clients in this process use `url` (loopback). */
+  tls?: BrokerTls;
 }
 
 /**
@@ -53,6 +56,7 @@ export interface BrokerCounters {
 export class EmbeddedBroker {
   private aedes: Aedes | undefined;
   private server: Server | undefined;
+  private loopback: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly identities = new WeakMap<Client, Identity>();
   private readonly topics: Topics;
@@ -85,8 +89,9 @@ export class EmbeddedBroker {
     return this.options.host ?? '127.0.0.1';
   }
 
-  /** `mqtt://host:port` for clients in this process. */
+  /** `mqtt://host:port` for clients in this process (with TLS: the plain loopback listener). */
   get url(): string {
+    if (this.loopback) return loopbackUrl(this.loopback);
     const host = this.host === '0.0.0.0' ? '127.0.0.1' : this.host;
     return `mqtt://${host.includes(':') ? `[${host}]` : host}:${this.port}`;
   }
@@ -159,7 +164,7 @@ export class EmbeddedBroker {
     });
     this.aedes = aedes;
 
-    const server = createServer((socket) => {
+    const onSocket = (socket: Socket): void => {
       this.sockets.add(socket);
       this.count.connections += 1;
       socket.on('close', () => this.sockets.delete(socket));
@@ -177,17 +182,32 @@ export class EmbeddedBroker {
       // Attached before aedes reads: every chunk aedes reads passes here first.
       socket.on('data', (chunk: Buffer) => guard.push(chunk));
       aedes.handle(socket);
-    });
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port ?? 1883, this.host, () => {
-        server.off('error', reject);
-        resolve();
+    };
+    try {
+      const server = createBrokerListener(this.options.tls, onSocket, (message) => this.rateLog.say('tls', message));
+      this.server = server;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(this.options.port ?? 1883, this.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
-    });
-    server.on('error', (err) => this.rateLog.say('server', `mqtt broker: ${err.message}`));
-    this.port = (server.address() as AddressInfo).port;
+      server.on('error', (err) => this.rateLog.say('server', `mqtt broker: ${err.message}`));
+      this.port = (server.address() as AddressInfo).port;
+      if (this.options.tls) this.loopback = await listenLoopback(onSocket);
+    } catch (err) {
+      // A start that fails (port taken, unreadable certificate) must not leave aedes' timers
+      // holding the process open: whoever started us sees the error and may exit.
+      const server = this.server;
+      this.server = undefined;
+      this.aedes = undefined;
+      if (server?.listening) server.close();
+      this.loopback?.close();
+      this.loopback = undefined;
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      throw err;
+    }
   }
 
   /** Disconnects every client (their wills fire) and closes the listener. Safe to call twice. */
@@ -196,6 +216,8 @@ export class EmbeddedBroker {
     const server = this.server;
     this.aedes = undefined;
     this.server = undefined;
+    this.loopback?.close();
+    this.loopback = undefined;
     if (server) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       if (aedes) await new Promise<void>((resolve) => aedes.close(() => resolve()));
