@@ -30,11 +30,12 @@ export interface ScenarioRunnerOptions {
 export class ScenarioRunner {
   private current: { name: string; abort: AbortController; done: Promise<void> } | undefined;
   private last: ScenarioState['last'] = null;
+  private countdown: ScenarioState['countdown'] = null;
 
   constructor(private readonly options: ScenarioRunnerOptions) {}
 
   get state(): ScenarioState {
-    return { running: this.current?.name ?? null, last: this.last };
+    return { running: this.current?.name ?? null, last: this.last, countdown: this.countdown };
   }
 
   /** Starts a scenario (cancelling the one playing); resolves once it has started. */
@@ -49,7 +50,14 @@ export class ScenarioRunner {
     const abort = new AbortController();
     const log = (text: string) => this.options.log(scenario.clusters.join('+'), text.replace(/^\[[^\]]+\]\s*/, ''));
     log(`${scenario.title}: ${scenario.description}`);
-    const done = runScenario({ scenario, clusters, signal: abort.signal, log })
+    const speed = clusters[0]?.clock.speed ?? 1;
+    const countdown = (label: string, ms: number) => {
+      if (abort.signal.aborted) return;
+      // Simulated ms become wall-clock ms, so the page counts in the seconds the audience waits.
+      this.countdown = label ? { label, endsAt: Date.now() + ms / speed } : null;
+      this.options.onState(this.state);
+    };
+    const done = runScenario({ scenario, clusters, signal: abort.signal, log, countdown })
       .then(
         () => {
           this.last = { name, outcome: 'done' };
@@ -66,14 +74,17 @@ export class ScenarioRunner {
         },
       )
       .finally(() => {
-        if (this.current?.abort === abort) this.current = undefined;
+        if (this.current?.abort === abort) {
+          this.current = undefined;
+          this.countdown = null;
+        }
         this.options.onState(this.state);
       });
     this.current = { name, abort, done };
     this.options.onState(this.state);
   }
 
-  /** Cancels the scenario playing, if any; the clusters stay as they are. */
+  /** Cancels the scenario playing, if any; what it broke (a node, a cluster scaled to 0) is put back. */
   async cancel(): Promise<void> {
     const current = this.current;
     if (!current) return;

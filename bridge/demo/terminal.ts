@@ -90,6 +90,12 @@ export class TerminalView {
     if (n >= 0 && scenarios[n]) this.options.demo.scenarios.play(scenarios[n].name).catch(() => {});
   }
 
+  /** Dead air in the story, counted down: " · DNS TTL: clients move to us in 23 s". */
+  private countdownText(): string {
+    const c = this.state.countdown;
+    return c ? ` · ${c.label} ${Math.max(0, Math.ceil((c.endsAt - Date.now()) / 1000))} s` : '';
+  }
+
   private draw(): void {
     const { demo, out } = this.options;
     const strips: string[] = [];
@@ -114,7 +120,7 @@ export class TerminalView {
         header: this.options.header,
         warnings: this.options.warnings ?? [],
         strips,
-        story: playing ? { text: `▶ ${playing.title}: ${playing.description}`, style: '1;33' } : { text: 'no story playing', style: '2' },
+        story: playing ? { text: `▶ ${playing.title}: ${playing.description}${this.countdownText()}`, style: '1;33' } : { text: 'no story playing', style: '2' },
         keys: ['keys:', ...scenarios.map((s, i) => `${(i + 1) % 10} ${s.name}`)],
         footer: '      s stop the story  ·  q quit',
         log: this.log.map((l) => ({ text: `${clock(l.t)} ${l.cluster.padEnd(5)} ${l.text}`, style: TONE[l.tone] })),

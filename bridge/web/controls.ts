@@ -24,6 +24,7 @@ async function post(path: string, body: unknown): Promise<void> {
 export class Controls {
   private scenarios: ScenarioInfo[] = [];
   private state: ScenarioState = { running: null, last: null };
+  private countdownTimer: number | undefined;
 
   constructor(
     private readonly els: { list: HTMLElement; playing: HTMLElement; workloads: HTMLElement },
@@ -155,8 +156,24 @@ export class Controls {
         { class: 'playing', 'data-state': 'running', 'data-running': s.name },
         h('div', { class: 'row' }, h('span', { class: 'pulse' }), h('b', {}, s.title), h('button', { type: 'button', class: 'stop', 'data-cancel': '', onclick: () => this.cancel() }, 'Stop')),
         h('p', { class: 'watch' }, h('span', { class: 'muted' }, 'Watch: '), s.description),
+        this.countdown(),
         h('pre', { class: 'cmd' }, s.kubectl.map((c) => `$ ${c}`).join('\n')),
       ),
     );
+  }
+
+  /** Dead air in a story (a DNS TTL) counts down where everyone looks, so the room knows to wait. */
+  private countdown(): HTMLElement | undefined {
+    window.clearInterval(this.countdownTimer);
+    const c = this.state.countdown;
+    if (!c) return undefined;
+    const secs = h('b', { class: 'secs' });
+    const el = h('p', { class: 'countdown', 'data-countdown': c.label }, `${c.label} `, secs);
+    const tick = () => {
+      secs.textContent = `${Math.max(0, Math.ceil((c.endsAt - Date.now()) / 1000))} s`;
+    };
+    tick();
+    this.countdownTimer = window.setInterval(tick, 250);
+    return el;
   }
 }

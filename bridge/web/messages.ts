@@ -92,6 +92,8 @@ export interface ScenarioState {
   running: string | null;
   /** The last one that ended: how. */
   last: { name: string; outcome: 'done' | 'cancelled' | 'failed'; error?: string } | null;
+  /** Dead air in the story (a DNS TTL): what is awaited and when it ends (wall-clock ms). */
+  countdown?: { label: string; endsAt: number } | null;
 }
 
 /** POST /api/scenario */

@@ -1,11 +1,14 @@
 // Seed 000 (k8gb): eu is primary, us secondary, behind a GSLB DNS with a 30 s TTL. The eu pods
 // go down; once the TTL has passed clients follow DNS to us, which scales up. Fail-back: eu
 // heals, and after the TTL traffic returns to eu and us shrinks back. Which cluster gets
-// traffic is published as the annotation podlights.io/traffic (active/standby).
+// traffic is published as the annotation podlights.io/traffic (active/standby). The TTL wait
+// is dead air on the strips: it is announced as a countdown. Stopped halfway, both clusters go
+// back to the starting point (eu serving), so nothing stays down.
+
 import type { SimCluster } from '../cluster.ts';
 import { clone } from '../objects.ts';
 import { R } from '../resources.ts';
-import { COLORS, DEMO_NS, apply, demoDeployment, rolledOut, scale, sleep, waitFor, waitRolledOut } from './helpers.ts';
+import { COLORS, DEMO_NS, apply, countdown, demoDeployment, restoring, rolledOut, scale, sleep, waitFor, waitRolledOut } from './helpers.ts';
 import type { Scenario, ScenarioContext } from './types.ts';
 
 const NAME = 'gslb-demo';
@@ -19,18 +22,49 @@ function setTraffic(cluster: SimCluster, state: 'active' | 'standby'): void {
   cluster.api.update(R.deployments, next);
 }
 
-/** Both clusters serving, eu active: the starting point of both stories. */
-async function ensureBaseline(ctx: ScenarioContext, opts: { euReplicas: number; usReplicas: number; active: 'eu' | 'us' }): Promise<void> {
+/** Sets both clusters to a state at once (sizes and traffic): where a story starts, or returns when stopped. */
+function setState(ctx: ScenarioContext, opts: { euReplicas: number; usReplicas: number; active: 'eu' | 'us' }): void {
   const eu = ctx.cluster('eu');
   const us = ctx.cluster('us');
   for (const [cluster, replicas, color, role] of [[eu, opts.euReplicas, COLORS.green, 'primary'], [us, opts.usReplicas, COLORS.blue, 'secondary']] as const) {
     if (!cluster.api.tryGet(R.deployments, DEMO_NS, NAME)) {
       apply(cluster, R.deployments, demoDeployment({ name: NAME, replicas, version: 'v1', color, annotations: { 'podlights.io/gslb-role': role, 'podlights.io/traffic': 'standby' } }));
-    }
+    } else if (cluster.api.get(R.deployments, DEMO_NS, NAME).spec?.replicas !== replicas) scale(cluster, NAME, replicas);
   }
   setTraffic(eu, opts.active === 'eu' ? 'active' : 'standby');
   setTraffic(us, opts.active === 'us' ? 'active' : 'standby');
-  await waitFor(ctx, { clusters: [eu, us], what: 'both clusters to serve', check: () => rolledOut(eu, NAME) && rolledOut(us, NAME) });
+}
+
+async function ensureState(ctx: ScenarioContext, opts: { euReplicas: number; usReplicas: number; active: 'eu' | 'us' }): Promise<void> {
+  const eu = ctx.cluster('eu');
+  const us = ctx.cluster('us');
+  setState(ctx, opts);
+  await waitFor(ctx, { clusters: [eu, us], what: 'both clusters to settle', check: () => rolledOut(eu, NAME) && rolledOut(us, NAME) });
+}
+
+/** eu changes size, the DNS TTL passes (counted down), traffic moves, us changes size; stopped halfway: back to the baseline. */
+function moveTraffic(ctx: ScenarioContext, o: { eu: [number, string]; wait: [string, string]; active: 'eu' | 'us'; us: [number, string] }): Promise<void> {
+  const eu = ctx.cluster('eu');
+  const us = ctx.cluster('us');
+  return restoring(ctx, async () => {
+    ctx.log(o.eu[1]);
+    scale(eu, NAME, o.eu[0]);
+    await waitRolledOut(ctx, eu, NAME);
+    ctx.log(o.wait[0]);
+    await countdown(ctx, o.wait[1], DNS_TTL_MS);
+    setTraffic(eu, o.active === 'eu' ? 'active' : 'standby');
+    setTraffic(us, o.active === 'us' ? 'active' : 'standby');
+    ctx.log(o.us[1]);
+    scale(us, NAME, o.us[0]);
+    await waitRolledOut(ctx, us, NAME);
+  }, () => backToBaseline(ctx));
+}
+
+const BASELINE = { euReplicas: SIZE.eu, usReplicas: SIZE.usStandby, active: 'eu' } as const;
+
+function backToBaseline(ctx: ScenarioContext): void {
+  ctx.log('stopped: eu serves again, us back to standby');
+  setState(ctx, BASELINE);
 }
 
 export const failoverScenario: Scenario = {
@@ -46,20 +80,14 @@ export const failoverScenario: Scenario = {
   ],
   clusters: ['eu', 'us'],
   async run(ctx) {
-    const eu = ctx.cluster('eu');
-    const us = ctx.cluster('us');
-    await ensureBaseline(ctx, { euReplicas: SIZE.eu, usReplicas: SIZE.usStandby, active: 'eu' });
+    await ensureState(ctx, BASELINE);
     await sleep(ctx, 2000);
-    ctx.log('eu goes down');
-    scale(eu, NAME, 0);
-    await waitRolledOut(ctx, eu, NAME);
-    ctx.log('waiting for the DNS TTL (30 s) before clients move to us');
-    await sleep(ctx, DNS_TTL_MS);
-    setTraffic(eu, 'standby');
-    setTraffic(us, 'active');
-    ctx.log('traffic on us; scaling us up');
-    scale(us, NAME, SIZE.usActive);
-    await waitRolledOut(ctx, us, NAME);
+    await moveTraffic(ctx, {
+      eu: [0, 'eu goes down'],
+      wait: ['waiting for the DNS TTL (30 s) before clients move to us', 'DNS TTL: clients move to us in'],
+      active: 'us',
+      us: [SIZE.usActive, 'traffic on us; scaling us up'],
+    });
   },
 };
 
@@ -76,21 +104,18 @@ export const failbackScenario: Scenario = {
   clusters: ['eu', 'us'],
   async run(ctx) {
     const eu = ctx.cluster('eu');
-    const us = ctx.cluster('us');
     const failedOver = eu.api.tryGet(R.deployments, DEMO_NS, NAME)?.spec?.replicas === 0;
     if (!failedOver) {
-      ctx.log('not failed over yet: running the failover first');
-      await failoverScenario.run(ctx);
+      // Straight to where the failover ends, not its whole 70 s: this story is the way back.
+      ctx.log('not failed over yet: setting the failed-over state (eu down, us serving)');
+      await ensureState(ctx, { euReplicas: 0, usReplicas: SIZE.usActive, active: 'us' });
+      await sleep(ctx, 2000);
     }
-    ctx.log('eu recovers');
-    scale(eu, NAME, SIZE.eu);
-    await waitRolledOut(ctx, eu, NAME);
-    ctx.log('eu healthy; waiting for the DNS TTL (30 s)');
-    await sleep(ctx, DNS_TTL_MS);
-    setTraffic(eu, 'active');
-    setTraffic(us, 'standby');
-    ctx.log('traffic back on eu; us shrinks to standby size');
-    scale(us, NAME, SIZE.usStandby);
-    await waitRolledOut(ctx, us, NAME);
+    await moveTraffic(ctx, {
+      eu: [SIZE.eu, 'eu recovers'],
+      wait: ['eu healthy; waiting for the DNS TTL (30 s)', 'DNS TTL: traffic returns to eu in'],
+      active: 'eu',
+      us: [SIZE.usStandby, 'traffic back on eu; us shrinks to standby size'],
+    });
   },
 };

@@ -128,3 +128,39 @@ export function waitRolledOut(ctx: ScenarioContext, cluster: SimCluster, name: s
 export function sleep(ctx: ScenarioContext, ms: number): Promise<void> {
   return ctx.clock.sleep(ms, ctx.signal);
 }
+
+/** A sleep the audience is told about: dead air on the strips shows a countdown instead. */
+export async function countdown(ctx: ScenarioContext, label: string, ms: number): Promise<void> {
+  ctx.countdown?.(label, ms);
+  try {
+    await sleep(ctx, ms);
+  } finally {
+    ctx.countdown?.('', 0);
+  }
+}
+
+/**
+ * The strips are done when Kubernetes is: no pod of the story still Terminating or not yet
+ * Running. A rollout counts as complete before its old pods have faded, so a story waits for
+ * this before it says "done".
+ */
+export function settled(ctx: ScenarioContext, clusters: SimCluster[]): Promise<void> {
+  return waitFor(ctx, {
+    clusters,
+    what: 'the pods to settle',
+    check: () => clusters.every((c) => c.store.list(R.pods, DEMO_NS).every((p) => !p.metadata.deletionTimestamp && p.status?.phase === 'Running')),
+  });
+}
+
+/**
+ * Runs `body`; if the story is stopped halfway, `restore` puts back what it broke (a node it
+ * switched off...), so a stopped story never leaves the stage broken until the next one.
+ */
+export async function restoring(ctx: ScenarioContext, body: () => Promise<void>, restore: () => void): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    if (ctx.signal.aborted) restore();
+    throw err;
+  }
+}

@@ -1,6 +1,7 @@
 // The scenario registry: what `podlights sim --scenario`, the demo page and the tests run.
 import type { SimCluster } from '../cluster.ts';
 import type { Clock } from '../clock.ts';
+import { settled } from './helpers.ts';
 import { autoscaleScenario } from './autoscale.ts';
 import { crashLoopScenario } from './crash-loop.ts';
 import { failbackScenario, failoverScenario } from './failover.ts';
@@ -37,6 +38,7 @@ export async function runScenario(opts: {
   clock?: Clock;
   signal?: AbortSignal;
   log?: (message: string) => void;
+  countdown?: (label: string, ms: number) => void;
 }): Promise<void> {
   const scenario = typeof opts.scenario === 'string' ? findScenario(opts.scenario) : opts.scenario;
   if (!scenario) throw new Error(`unknown scenario '${String(opts.scenario)}'; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
@@ -53,6 +55,9 @@ export async function runScenario(opts: {
     clock: opts.clock ?? opts.clusters[0].clock,
     signal: opts.signal ?? new AbortController().signal,
     log: (m) => (opts.log ?? (() => {}))(`[${scenario.name}] ${m}`),
+    countdown: opts.countdown,
   };
   await scenario.run(ctx);
+  // Done when the strips are: the last pods have faded out or come up, not just the rollout.
+  await settled(ctx, scenario.clusters.map((n) => byName.get(n)!));
 }

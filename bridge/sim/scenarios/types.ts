@@ -14,6 +14,8 @@ export interface ScenarioContext {
   signal: AbortSignal;
   /** Progress lines for a human ("scaling to 8"). */
   log(message: string): void;
+  /** A wait with nothing happening on the strips is about to start ("DNS TTL", 30 s of simulated time); '' / 0 ends it. */
+  countdown?(label: string, ms: number): void;
 }
 
 export interface Scenario {

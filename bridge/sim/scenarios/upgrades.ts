@@ -55,7 +55,7 @@ export const recreateScenario: Scenario = {
 export const rollingScenario: Scenario = {
   name: 'rolling',
   title: 'Rolling upgrade v1 -> v2',
-  description: 'Violet v2 pods appear one or two at a time while yellow v1 pods fade; never fewer than 5 of 6 ready.',
+  description: 'Three violet v2 pods start at once (maxSurge 2 + maxUnavailable 1 of 6 replicas), then more as yellow v1 pods fade; never fewer than 5 of 6 available.',
   kubectl: [
     'kubectl apply -f deploy/demo/namespace.yaml -f deploy/demo/rolling-v1.yaml',
     'kubectl apply -f deploy/demo/rolling-v2.yaml',
