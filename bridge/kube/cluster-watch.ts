@@ -52,12 +52,16 @@ export class ClusterWatch {
   private readonly http: KubeHttp;
   private failingSince: number | undefined = Date.now();
   private healthTimer: NodeJS.Timeout | undefined;
+  private readonly recovery: Recovery;
+  private lastServerProbe = 0;
+  private serverProbing = false;
   private lastHealth: ClusterHealth = 'unreachable';
 
   constructor(private readonly options: ClusterWatchOptions) {
     this.name = options.name;
     this.http = new KubeHttp(options.kubeConfig, options.limits);
     const recovery = new Recovery();
+    this.recovery = recovery;
     const log = options.log && ((line: string) => options.log!(line.replace(/^kube: /, `kube: ${this.name}: `)));
     const common = {
       http: this.http,
@@ -192,8 +196,31 @@ export class ClusterWatch {
 
   start(): void {
     for (const r of this.reflectors) r.start();
-    this.healthTimer = setInterval(() => this.checkHealth(), 500);
+    this.healthTimer = setInterval(() => {
+      this.checkHealth();
+      this.probeServer();
+    }, 500);
     this.healthTimer.unref?.();
+  }
+
+  /**
+   * While the server cannot be reached, ask it every 2 s whether it is back (GET /version, which
+   * every client may read): the moment it answers, every reflector stops waiting out its backoff
+   * and they resync together, instead of one by one over the next 30 s.
+   */
+  private probeServer(): void {
+    const now = Date.now();
+    if (this.serverProbing || now - this.lastServerProbe < 2000) return;
+    if (!this.statuses().some((s) => s.problem === 'unreachable')) return;
+    this.lastServerProbe = now;
+    this.serverProbing = true;
+    this.http
+      .get('/version')
+      .then(
+        () => this.recovery.succeeded(),
+        () => {},
+      )
+      .finally(() => (this.serverProbing = false));
   }
 
   stop(): void {

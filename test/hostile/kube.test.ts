@@ -153,3 +153,41 @@ t.test('backoff resets on success, and a recovery wakes every reflector of the c
   await waitFor('the slow one was woken and synced too', () => slow.status.synced && slow.status.connected, 5000);
   t.pass('recovered together');
 });
+
+t.test('after an outage every watch of the cluster is back within seconds, not after its own backoff', async (t) => {
+  const { ClusterWatch } = await import('../../bridge/kube/cluster-watch.ts');
+  const { freePort } = await import('../transports/helpers/net.ts');
+  const port = await freePort();
+  const cw = new ClusterWatch({
+    name: 'eu',
+    kubeConfig: kubeConfigFor(`http://127.0.0.1:${port}`),
+    onChange: () => {},
+    // Each watch alone would wait a minute or two before trying again.
+    backoffMinMs: 60_000,
+    backoffMaxMs: 120_000,
+  });
+  cw.start();
+  t.teardown(() => cw.stop());
+  await waitFor('every watch failed', () => cw.statuses().every((s) => s.failures >= 1 && s.problem === 'unreachable'), 10_000);
+  // The server comes back.
+  const sockets = new Set<Socket>();
+  const server = createHttpServer((req, res) => {
+    if (req.url?.includes('watch=1')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return; // quiet
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(req.url?.startsWith('/version') ? '{"major":"1"}' : JSON.stringify({ metadata: { resourceVersion: '1' }, items: [] }));
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  t.teardown(() => {
+    for (const s of sockets) s.destroy();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  await waitFor('all watches synced again', () => cw.statuses().every((s) => s.synced && s.connected), 10_000);
+  t.equal(cw.health(), 'healthy');
+});
