@@ -18,7 +18,7 @@ function render(dir: string): Record<string, any>[] {
 t.test('deploy/base', { skip: missing ? `skipped: ${missing}` : false }, async (t) => {
   const docs = render('deploy/base');
   const kinds = docs.map((d) => d.kind).sort();
-  t.same(kinds, ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'DaemonSet', 'Namespace', 'ServiceAccount']);
+  t.same(kinds, ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'DaemonSet', 'Namespace', 'NetworkPolicy', 'Service', 'ServiceAccount']);
   const ds = docs.find((d) => d.kind === 'DaemonSet')!;
   const c = ds.spec.template.spec.containers[0];
   t.same(c.env.find((e: any) => e.name === 'NODE_NAME').valueFrom.fieldRef.fieldPath, 'spec.nodeName', 'DaemonSet mode: NODE_NAME from the downward API');
@@ -37,8 +37,10 @@ t.test('deploy/base', { skip: missing ? `skipped: ${missing}` : false }, async (
 });
 
 t.test('deploy/overlays/external-broker', { skip: missing ? `skipped: ${missing}` : false }, async (t) => {
-  const ds = render('deploy/overlays/external-broker').find((d) => d.kind === 'DaemonSet')!;
+  const docs = render('deploy/overlays/external-broker');
+  const ds = docs.find((d) => d.kind === 'DaemonSet')!;
   const c = ds.spec.template.spec.containers[0];
   t.ok(c.env.some((e: any) => e.name === 'PODLIGHTS_MQTT_URL'), 'broker URL from the secret');
-  t.notOk(c.ports[0].hostPort, 'no host port without the embedded broker');
+  t.same(c.ports.map((p: any) => p.name), ['http'], 'no MQTT port without the embedded broker');
+  t.notOk(docs.some((d) => d.kind === 'Service'), 'no Service for a broker that is not there');
 });
