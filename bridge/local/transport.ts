@@ -32,6 +32,7 @@ export class LocalTransport implements Transport {
   readonly name = 'local';
   private readonly boards = new Map<string, LocalBoard>();
   private readonly waiting = new Map<string, LocalBoardSpec>();
+  private readonly adding = new Set<string>();
   private events: TransportEvents | undefined;
   private retry: NodeJS.Timeout | undefined;
   private state: TransportState = 'stopped';
@@ -62,7 +63,18 @@ export class LocalTransport implements Transport {
 
   /** Adds a board at run time (a device plugged in); it says HELLO once its LED count is known. */
   async add(spec: LocalBoardSpec): Promise<void> {
-    if (this.boards.has(spec.boardId) || this.state === 'stopped') return;
+    // One attempt at a time per board: a retry tick must not start a second board while the
+    // first attempt still waits for WLED's answer.
+    if (this.boards.has(spec.boardId) || this.adding.has(spec.boardId) || this.state === 'stopped') return;
+    this.adding.add(spec.boardId);
+    try {
+      await this.attach(spec);
+    } finally {
+      this.adding.delete(spec.boardId);
+    }
+  }
+
+  private async attach(spec: LocalBoardSpec): Promise<void> {
     let count = spec.ledCount;
     for (const sink of spec.sinks) {
       try {
@@ -73,6 +85,11 @@ export class LocalTransport implements Transport {
         this.counters.openFailures++;
         this.log(`local: ${spec.boardId}: ${sink.name}: ${(err as Error).message}`);
       }
+    }
+    if (this.state === 'stopped') {
+      // Stopped while the device was answering: nothing may start after stop().
+      for (const s of spec.sinks) await s.close().catch(() => {});
+      return;
     }
     if (count === undefined || count < 1) {
       if (!this.waiting.has(spec.boardId)) this.log(`local: ${spec.boardId}: LED count unknown yet (set ledCount, or the device must answer: ${spec.sinks.map((s) => s.health().detail).join('; ')}); retrying`);
