@@ -147,7 +147,8 @@ t.test('every object in the schema is closed to unknown keys', async (t) => {
   const walk = (node: any, path: string) => {
     if (!node || typeof node !== 'object') return;
     const isObject = node.type === 'object' || node.properties || node.allOf || node.$ref;
-    const closed = node.additionalProperties !== undefined || node.unevaluatedProperties === false;
+    const target = typeof node.$ref === 'string' ? node.$ref.slice(2).split('/').reduce((at: any, k: string) => at?.[k], schema) : undefined;
+    const closed = node.additionalProperties !== undefined || node.unevaluatedProperties === false || target?.additionalProperties !== undefined;
     // A node that is only a $ref/allOf part is closed by whoever uses it (boardView in boards[]).
     const isPart = path.startsWith('definitions.') || path.includes('.allOf');
     if (isObject && !closed && !isPart) open.push(path || '(top level)');
@@ -166,4 +167,30 @@ t.test('did-you-mean distance', async (t) => {
   t.equal(editDistance('lanse', 'lanes'), 1, 'a swapped pair is one edit');
   t.equal(nearest('brightnes', ['brightness', 'lanes']), 'brightness');
   t.equal(nearest('colour', ['lanes', 'layout']), undefined, 'nothing close: no guess');
+});
+
+// Hostile input: whatever a config file holds, the answer is a config or one ConfigError line,
+// never a TypeError from deep inside (settings arrive from files, env and flags alike).
+t.test('any input: a config or one clear ConfigError line', async (t) => {
+  const fc = (await import('fast-check')).default;
+  const schema = JSON.parse(readFileSync('bridge/config/schema.json', 'utf8'));
+  const top = Object.keys(schema.properties);
+  const boardKeys = ['id', 'ledCount', 'selector', ...Object.keys(schema.definitions.boardView.properties), 'lanse'];
+  const value = fc.jsonValue({ maxDepth: 3 });
+  const board = fc.dictionary(fc.constantFrom(...boardKeys), fc.oneof(value, fc.constantFrom('desk-1', 'app in (x', 'node', '=')), { maxKeys: 5 });
+  const config = fc.dictionary(fc.oneof(fc.constantFrom(...top), fc.string({ maxLength: 8 })), fc.oneof(value, fc.array(board, { maxLength: 3 }), board), { maxKeys: 6 });
+  let refused = 0;
+  fc.assert(
+    fc.property(config, (settings) => {
+      try {
+        loadConfig({ env: {}, overrides: structuredClone(settings) });
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        if (err.message.includes('\n')) throw new Error(`not one line: ${err.message}`);
+        refused += 1;
+      }
+    }),
+    { numRuns: 400, seed: 20261130 },
+  );
+  t.ok(refused > 0, `refused ${refused} of 400`);
 });
