@@ -8,7 +8,7 @@ import type { DisplayState } from '../link/display-state.ts';
 import { labelColor, newRevisionTint, paletteColor } from './colors.ts';
 import type { Rgb } from './colors.ts';
 import { IdPool } from './id-pool.ts';
-import { LANE_KIND_OF, planLanes } from './lanes.ts';
+import { LANE_KIND_OF, laneLabel, planLanes } from './lanes.ts';
 import type { LaneSplit } from './lanes.ts';
 import { podState } from './pod-state.ts';
 import { Selection } from './selection.ts';
@@ -95,6 +95,8 @@ export class BoardView {
   /** By pod uid; an entry is valid while it belongs to the same pod object (see derived()). */
   private last: DisplayState | undefined;
   private derivedCache = new Map<string, Derived & { pod: LeanPod; seen: number }>();
+  /** `last` is the view's own copy of the last computed state, patched in place. */
+  private patching = false;
   private generation = 0;
 
   constructor(readonly config: BoardViewConfig) {
@@ -170,7 +172,7 @@ export class BoardView {
     }
     const byKey = new Map<string, ClusterState>();
     for (const s of shown) if (!byKey.has(s.laneKey)) byKey.set(s.laneKey, s.cluster);
-    return [...byKey.keys()].sort().map((key) => ({ key, label: key.split('/').slice(1).join('/').slice(0, 40), cluster: byKey.get(key) }));
+    return [...byKey.keys()].sort().map((key) => ({ key, label: laneLabel(key.split('/').slice(1).join('/')), cluster: byKey.get(key) }));
   }
 
   compute(all: ClusterState[]): DisplayState {
@@ -305,19 +307,26 @@ export class BoardView {
       };
     }
     this.last = state;
+    this.patching = false;
     return state;
   }
 
   /**
    * The fast path for the commonest event, a pod whose status changed in place: patches the last
-   * state (copy on write; the link holds the old one) instead of recomputing the board. Returns
-   * undefined when the updates change more than pod states (a pod shown or hidden, moved to
-   * another lane or revision): the caller then recomputes.
+   * state instead of recomputing the board. Returns undefined when the updates change more than
+   * pod states (a pod shown or hidden, moved to another lane or revision): the caller then
+   * recomputes. The first patch after a computation copies the pods (a computed state is never
+   * changed: the link or a test may hold it); later ones change that copy in place, and say
+   * which handles they changed, so neither the view nor the link pays per pod for a change.
    */
-  patch(changes: { cluster: ClusterState; pods: LeanPod[] }[]): DisplayState | undefined {
+  patchPods(changes: { cluster: ClusterState; pods: LeanPod[] }[]): { state: DisplayState; handles: number[] } | undefined {
+    if (this.last === undefined) return undefined;
+    if (!this.patching) {
+      this.last = { ...this.last, pods: { ...this.last.pods } };
+      this.patching = true;
+    }
     const last = this.last;
-    if (last === undefined) return undefined;
-    const pods = { ...last.pods };
+    const handles: number[] = [];
     for (const { cluster, pods: changed } of changes) {
       if (!this.selection.includesCluster(cluster.name)) continue;
       for (const pod of changed) {
@@ -334,13 +343,18 @@ export class BoardView {
         d.workload = old.workload;
         d.groupKey = old.groupKey;
         const handle = this.handles.peek(d.handleKey);
-        const entry = handle === undefined ? undefined : pods[handle];
+        const entry = handle === undefined ? undefined : last.pods[handle];
         if (handle === undefined || entry === undefined) return undefined;
-        if (entry.state !== d.state) pods[handle] = { ...entry, state: d.state };
+        if (entry.state === d.state) continue;
+        last.pods[handle] = { lane: entry.lane, group: entry.group, state: d.state };
+        handles.push(handle);
       }
     }
-    const next = { ...last, pods };
-    this.last = next;
-    return next;
+    return { state: last, handles };
+  }
+
+  /** patchPods for callers that want the state only. */
+  patch(changes: { cluster: ClusterState; pods: LeanPod[] }[]): DisplayState | undefined {
+    return this.patchPods(changes)?.state;
   }
 }

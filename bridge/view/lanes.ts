@@ -19,6 +19,21 @@ export interface LanePlan {
   count: number;
 }
 
+/** Longest lane label sent to a board: LANE frames stay small. */
+export const LANE_LABEL_MAX = 40;
+
+/**
+ * A lane label of at most LANE_LABEL_MAX characters that keeps the name whole: the leading
+ * parts ("Deployment/", then the namespace) go first. Cutting the end instead turned
+ * "Deployment/podlights-demo/bluegreen-green" into "...bluegreen-gree" on every display.
+ */
+export function laneLabel(path: string, max = LANE_LABEL_MAX): string {
+  let parts = path.split('/');
+  while (parts.join('/').length > max && parts.length > 1) parts = parts.slice(1);
+  const label = parts.join('/');
+  return label.length > max ? `${label.slice(0, max - 1)}…` : label;
+}
+
 /** Shares `ledCount` LEDs among lanes in order; the first lanes take the remainder. */
 export function planLanes(lanes: { key: string; label: string }[], ledCount: number): LanePlan[] {
   const used = lanes.slice(0, Math.min(lanes.length, ledCount, 255));
