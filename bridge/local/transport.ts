@@ -158,6 +158,22 @@ export class LocalTransport implements Transport {
 
   private async retryWaiting(): Promise<void> {
     for (const spec of [...this.waiting.values()]) await this.add(spec);
+    this.logSinkChanges();
+  }
+
+  /** Last state seen per sink, so a device going away or coming back is said once. */
+  private readonly sinkStates = new Map<PixelSink, string>();
+
+  private logSinkChanges(): void {
+    for (const b of this.boards.values()) {
+      for (const s of b.sinks) {
+        const h = s.health();
+        const before = this.sinkStates.get(s);
+        this.sinkStates.set(s, h.state);
+        if (before !== undefined && before !== h.state) this.log(`local: ${b.id}: ${s.name} ${h.state === 'up' ? 'is back' : 'is down'}: ${h.detail}`);
+        else if (before === undefined && h.state !== 'up') this.log(`local: ${b.id}: ${s.name} is down: ${h.detail}`);
+      }
+    }
   }
 
   private upstream(board: LocalBoard, frame: Uint8Array): void {

@@ -73,7 +73,8 @@ t.test('a configured USB light unplugged keeps its board, counted; the sink reco
   const bus = new StandInBus();
   const light = bus.add(blinkstick('BS000078-3.1', 0x201, 8));
   const sink = new HidSink({ serial: 'BS000078-3.1', backend: bus, rescanMs: 5 });
-  const transport = new LocalTransport({ boards: [{ boardId: 'desk', profile: 'usb-blinkstick', sinks: [sink] }] });
+  const lines: string[] = [];
+  const transport = new LocalTransport({ boards: [{ boardId: 'desk', profile: 'usb-blinkstick', sinks: [sink] }], retryMs: 5, log: (l) => lines.push(l) });
   const r = recorder();
   await transport.start(r.events);
   t.teardown(() => transport.stop());
@@ -83,9 +84,11 @@ t.test('a configured USB light unplugged keeps its board, counted; the sink reco
   // The board renders the snapshot on its next tick; the write finds the device gone.
   await waitFor('the vanished device counted', () => transport.health().counters.vanished === 1);
   t.equal(transport.health().state, 'degraded', 'a sink down: degraded (readiness says so)');
+  await waitFor('the log to say it went away', () => lines.some((l) => /desk: usb:BS000078-3.1 is down: .*vanished/.test(l)));
   light.plugged = true;
   await waitFor('the sink back', () => transport.health().state === 'up');
   t.ok(light.leds[0][1] > 0, 'the latest frame written on reconnect');
+  await waitFor('the log to say it is back', () => lines.some((l) => /desk: usb:BS000078-3.1 is back/.test(l)));
 });
 
 t.test('a WLED that answers late: the board waits for its LED count, then says HELLO', async (t) => {
