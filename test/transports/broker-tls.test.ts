@@ -88,6 +88,10 @@ t.test('broker over TLS', { skip: noOpenssl ? `skipped: ${noOpenssl}` : false },
     const broker = await start({ cert: files['server.crt'], key: files['server.key'], ca: files['ca.crt'], requireClientCert: true });
     const url = `mqtts://127.0.0.1:${broker.port}`;
     t.equal(await attempt(url, { ...board, ca: read('ca.crt'), cert: read('desk-1.crt'), key: read('desk-1.key') }), 'connected', 'with a certificate signed by the CA');
+    // First refusal of this broker: its log line is not rate-limited away by earlier ones.
+    const desk2 = { username: 'desk-2', password: 'board-secret', clientId: 'desk-2' };
+    t.match(await attempt(url, { ...desk2, ca: read('ca.crt'), cert: read('desk-1.crt'), key: read('desk-1.key') }), /Not authorized/i, "desk-1's certificate does not open desk-2's session, even with the shared password");
+    await waitFor('the reason logged', () => logs.some((l) => /refused client desk-2 \(user desk-2\): its certificate is made out to 'desk-1', not to 'desk-2'/.test(l)));
     t.not(await attempt(url, { ...board, ca: read('ca.crt') }), 'connected', 'without a certificate');
     t.not(await attempt(url, { ...board, ca: read('ca.crt'), cert: read('rogue.crt'), key: read('rogue.key') }), 'connected', 'with a certificate from another CA');
     t.equal(await attempt(url, { ...board, password: 'wrong', ca: read('ca.crt'), cert: read('desk-1.crt'), key: read('desk-1.key') }).then((o) => o === 'connected'), false, 'a certificate does not replace the password');
@@ -99,6 +103,8 @@ t.test('broker over TLS', { skip: noOpenssl ? `skipped: ${noOpenssl}` : false },
     const url = `mqtts://127.0.0.1:${broker.port}`;
     t.equal(await attempt(url, { ...board, ca: read('ca.crt') }), 'connected', 'without a certificate');
     t.equal(await attempt(url, { ...board, ca: read('ca.crt'), cert: read('desk-1.crt'), key: read('desk-1.key') }), 'connected', 'with one');
+    t.not(await attempt(url, { ...board, ca: read('ca.crt'), cert: read('rogue.crt'), key: read('rogue.key') }), 'connected', 'a certificate from another CA is refused, not ignored');
+    t.not(await attempt(url, { username: 'desk-2', password: 'board-secret', clientId: 'desk-2', ca: read('ca.crt'), cert: read('desk-1.crt'), key: read('desk-1.key') }), 'connected', "nor is another board's");
   });
 
   t.test('bad files fail the start with the setting named', async (t) => {

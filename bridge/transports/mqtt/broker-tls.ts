@@ -7,8 +7,8 @@
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { createServer as createPlainServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
-import { createSecureContext, createServer as createTlsServer } from 'node:tls';
-import type { SecureContextOptions, TLSSocket } from 'node:tls';
+import { TLSSocket, createSecureContext, createServer as createTlsServer } from 'node:tls';
+import type { SecureContextOptions } from 'node:tls';
 
 export interface BrokerTls {
   /** Server certificate (PEM, leaf first, then its chain). */
@@ -109,4 +109,21 @@ export async function listenLoopback(onSocket: (socket: Socket) => void): Promis
 
 export function loopbackUrl(server: Server): string {
   return `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/**
+ * Why the client on `conn` may not log in as `name` by its TLS certificate, or undefined if it
+ * may. A certificate, when presented, must be trusted and made out to the name the client logs
+ * in as (its subject CN is the board id), so one board's certificate cannot open another board's
+ * session, even with a shared board password. Clients on the plain loopback listener and TLS
+ * clients without a certificate (allowed unless requireClientCert) have nothing to check here.
+ */
+export function certificateRefusal(conn: unknown, name: string): string | undefined {
+  if (!(conn instanceof TLSSocket)) return undefined;
+  const cert = conn.getPeerCertificate();
+  if (!cert || Object.keys(cert).length === 0) return undefined;
+  if (!conn.authorized) return `its certificate is not trusted (${String(conn.authorizationError)})`;
+  const cn = ([] as string[]).concat((cert.subject as unknown as Record<string, string | string[]> | undefined)?.CN ?? []);
+  if (!cn.includes(name)) return `its certificate is made out to '${cn.join(', ')}', not to '${name}'`;
+  return undefined;
 }

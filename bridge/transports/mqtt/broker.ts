@@ -10,7 +10,7 @@ import { Topics } from './topics.ts';
 import { RateLog, clip } from '../common/rate-log.ts';
 import type { LogFn } from '../common/rate-log.ts';
 import { PacketGuard } from './packet-guard.ts';
-import { createBrokerListener, listenLoopback, loopbackUrl } from './broker-tls.ts';
+import { certificateRefusal, createBrokerListener, listenLoopback, loopbackUrl } from './broker-tls.ts';
 import type { BrokerTls } from './broker-tls.ts';
 
 export interface EmbeddedBrokerOptions extends BrokerAuthOptions {
@@ -100,7 +100,7 @@ export class EmbeddedBroker {
     if (this.server) return;
     const aedes = await Aedes.createBroker({
       authenticate: (client, username, password, done) => {
-        const refuse = (returnCode: 2 | 4, message: string): void => {
+        const refuse = (returnCode: 2 | 4 | 5, message: string): void => {
           done(Object.assign(new Error(message), { returnCode }), false);
         };
         const who = authenticate(this.options, client.id, username, password);
@@ -109,6 +109,12 @@ export class EmbeddedBroker {
           // One key for all refusals: usernames are the client's choice and unbounded.
           this.rateLog.say('auth', `mqtt broker: refused client ${clip(client.id)} (user ${clip(username)}): bad credentials, or a board's client id is not its board id`);
           return refuse(4, 'bad username or password');
+        }
+        const badCertificate = certificateRefusal(client.conn, who.role === 'board' ? who.boardId : String(username));
+        if (badCertificate) {
+          this.count.authFailures += 1;
+          this.rateLog.say('auth', `mqtt broker: refused client ${clip(client.id)} (user ${clip(username)}): ${clip(badCertificate, 200)}`);
+          return refuse(5, 'not authorized');
         }
         if (who.role === 'board') {
           const existing = this.liveBoards.get(who.boardId);
