@@ -1,7 +1,7 @@
 // From configuration to sinks: each board's `outputs` (bridge/config/schema.json) become the
 // sinks of one local board, and `usbLights` turns every BlinkStick and blink(1) plugged in into
 // a board of its own. The Blinkt defaults come from its board profile (boards/rpi-blinkt.json).
-import type { BoardSettings } from '../config/load.ts';
+import type { BoardSettings, BoardViewSettings } from '../config/load.ts';
 import type { Settings } from '../../firmware/core/settings.ts';
 import { LAYOUT } from '../../protocol/index.ts';
 import { Apa102GpioSink } from './apa102/gpio.ts';
@@ -63,7 +63,7 @@ export function sinkFor(o: OutputConfig, where: string): PixelSink {
 const LAYOUTS: Record<string, number> = { compact: LAYOUT.COMPACT, grouped: LAYOUT.GROUPED, stable: LAYOUT.STABLE };
 
 /** The core settings a board profile would bake in; the bridge's CONFIG message overrides them. */
-export function coreSettings(b: BoardSettings): Partial<Settings> {
+export function coreSettings(b: BoardViewSettings): Partial<Settings> {
   const s: Partial<Settings> = { brightness: b.brightness, layout: LAYOUTS[b.layout] ?? LAYOUT.COMPACT, currentCap: b.currentCap ?? 0 };
   if (b.fps) s.fps = b.fps;
   return s;

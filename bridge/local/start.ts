@@ -41,8 +41,10 @@ export function localTransport(config: LocalConfig, log: (line: string) => void)
   if (specs.length === 0 && !config.usbLights) return undefined;
   const transport = new LocalWithFleet({ boards: specs, log });
   if (config.usbLights) {
+    const configured = config.boards.flatMap((b) => (b.outputs ?? []).map((o) => o.serial)).filter((s): s is string => s !== undefined);
     transport.fleet = new HidFleet({
-      settings: coreSettings(config.boardDefaults as never),
+      settings: coreSettings(config.boardDefaults),
+      exclude: configured,
       add: (spec) => transport.add(spec),
       remove: (id) => transport.remove(id),
     });

@@ -119,6 +119,11 @@ t.test('the fleet: a board per device, added on plug, removed on unplug', async 
   await fleet.scan();
   t.equal(added.length, 3, 'replugged: a board again');
   t.equal(fleet.errors, 0);
+  const excluded: string[] = [];
+  const partial = new HidFleet({ backend: bus, exclude: ['3a0b0c0e'], add: async (s) => void excluded.push(s.boardId), remove: async () => {} });
+  await partial.scan();
+  t.same(excluded, ['blinkstick-bs000020-3-0'], 'a light a configured board drives gets no second board');
+  for (const s of added) for (const k of s.sinks) await k.close();
   const broken = new HidFleet({ backend: { devices: () => { throw new Error('hidapi failed'); }, open: () => { throw new Error('x'); } }, add: async () => {}, remove: async () => {} });
   await broken.scan();
   t.equal(broken.errors, 1, 'a failing bus is counted, not thrown');

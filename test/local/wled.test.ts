@@ -126,3 +126,17 @@ t.test('discovery with nobody answering finds nothing and does not throw', async
   const found = await discoverWled({ timeoutMs: 200, mdns: { multicast: false, port: 0 } as never, to: { address: '127.0.0.1', port: 9 } });
   t.same(found, []);
 });
+
+t.test('ledCount set in the config: no /json/info needed, the strip still driven and up', async (t) => {
+  const wled = new StandInWled(5);
+  await wled.start();
+  const sink = new WledSink({ host: '127.0.0.1', port: wled.ddpPort, httpUrl: 'http://127.0.0.1:9' });
+  t.equal(await sink.open(), undefined);
+  t.equal(sink.health().state, 'down', 'nothing sent yet and no info: down');
+  sink.write(frame(5, 9));
+  await waitFor('the frame', () => wled.pushes === 1);
+  t.equal(sink.health().state, 'up', 'frames flow: up, the info failure only noted');
+  t.match(sink.health().detail, /does not answer/);
+  await sink.close();
+  await wled.stop();
+});

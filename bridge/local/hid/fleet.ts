@@ -14,6 +14,8 @@ export interface HidFleetOptions {
   backend?: HidBackend;
   scanMs?: number;
   settings?: Partial<Settings>;
+  /** Serial numbers a configured board already drives: not a second board for them. */
+  exclude?: string[];
   /** The transport's add/remove. */
   add(spec: LocalBoardSpec): Promise<void>;
   remove(boardId: string): Promise<void>;
@@ -64,7 +66,8 @@ export class HidFleet {
       const backend = this.options.backend ?? nodeHid();
       const kinds = this.options.kinds ?? ['blinkstick', 'blink1'];
       const now = new Map<string, { kind: HidKind; serial: string }>();
-      for (const l of findLights(backend)) if (kinds.includes(l.kind) && l.serial) now.set(hidBoardId(l.kind, l.serial), l);
+      const exclude = this.options.exclude ?? [];
+      for (const l of findLights(backend)) if (kinds.includes(l.kind) && l.serial && !exclude.includes(l.serial)) now.set(hidBoardId(l.kind, l.serial), l);
       for (const [id, l] of now) {
         if (this.present.has(id)) continue;
         this.present.add(id);

@@ -39,7 +39,10 @@ export class WledSink implements PixelSink {
   private last: Uint8Array | undefined;
   private lastSentAt = 0;
   private seq = 0;
-  private error = '';
+  /** Why /json/info failed (cleared when it answers). */
+  private infoError = '';
+  /** The last send error (cleared by the next successful send). */
+  private sendError = '';
   private ledCount: number | undefined;
   readonly counters = counters(COUNTER_NAMES);
 
@@ -56,7 +59,7 @@ export class WledSink implements PixelSink {
       const socket = createSocket(this.options.host.includes(':') ? 'udp6' : 'udp4');
       socket.on('error', (err) => {
         this.counters.sendErrors++;
-        this.error = err.message;
+        this.sendError = err.message;
       });
       socket.unref();
       this.socket = socket;
@@ -67,10 +70,10 @@ export class WledSink implements PixelSink {
     try {
       const info = await wledInfo(this.options.httpUrl ?? `http://${this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host}`);
       this.ledCount = info.ledCount;
-      this.error = '';
+      this.infoError = '';
     } catch (err) {
       this.counters.infoErrors++;
-      this.error = (err as Error).message;
+      this.infoError = (err as Error).message;
     }
     return this.ledCount;
   }
@@ -90,10 +93,13 @@ export class WledSink implements PixelSink {
   }
 
   health(): SinkHealth {
+    // Sending works without /json/info when the config sets ledCount; then its failure is only noted.
+    const problem = this.sendError || this.infoError;
+    const down = this.sendError !== '' || (this.infoError !== '' && this.last === undefined);
     return {
       name: this.name,
-      state: this.socket ? (this.error ? 'down' : 'up') : 'stopped',
-      detail: `DDP to ${this.options.host}:${this.port}${this.ledCount ? `, ${this.ledCount} LEDs` : ''}${this.error ? `: ${this.error}` : ''}`,
+      state: this.socket ? (down ? 'down' : 'up') : 'stopped',
+      detail: `DDP to ${this.options.host}:${this.port}${this.ledCount ? `, ${this.ledCount} LEDs` : ''}${problem ? `: ${problem}` : ''}`,
       counters: { ...this.counters },
     };
   }
@@ -114,9 +120,12 @@ export class WledSink implements PixelSink {
       this.counters.packets++;
       this.counters.bytes += p.length;
       socket.send(p, this.port, this.options.host, (err) => {
-        if (!err) return;
+        if (!err) {
+          this.sendError = '';
+          return;
+        }
         this.counters.sendErrors++;
-        this.error = err.message;
+        this.sendError = err.message;
       });
     }
   }
