@@ -104,7 +104,7 @@ t.test('no kubectl hint after "cannot start"', async (t) => {
   t.teardown(() => held.close());
   const port = (held.address() as AddressInfo).port;
   const err = await runUntil([process.execPath, 'bin/podlights.js', 'bridge', '--broker-port', String(port), '--http-port', '0'], /cannot start/);
-  t.match(err, /cannot start: listen EADDRINUSE/);
+  t.match(err, /cannot start: the MQTT broker's port \d+ is in use.*--broker-port P/);
   t.notMatch(err, /kubectl --kubeconfig/, 'no hint to use a bridge that is not running');
   t.notMatch(err, /watching the embedded simulator/);
 });
