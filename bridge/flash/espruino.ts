@@ -74,6 +74,13 @@ export async function uploadEspruino(job: EspruinoUpload): Promise<string> {
     // make the port given on the command line known to the Node serial device.
     const device = E.Core.Serial.devices.find((d: any) => d.name === 'Node Serial');
     if (!device) throw new FlashError('EspruinoTools found no usable serialport module');
+    // Only the serial device: the Bluetooth ones would scan (and fail without a D-Bus), the
+    // network ones have no business here.
+    const devices: any[] = E.Core.Serial.devices;
+    devices.splice(0, devices.length, device);
+    E.Config.BLUETOOTH_LOW_ENERGY = false;
+    E.Config.BLUETOOTH_LOW_ENERGY_DBUS = false;
+    E.Config.WEB_BLUETOOTH = false;
     if (!device.podlightsWrapped) {
       const getPorts = device.getPorts;
       device.getPorts = (cb: (ports: any[], instant: boolean) => void) =>
@@ -123,7 +130,7 @@ export async function uploadEspruino(job: EspruinoUpload): Promise<string> {
           E.Core.Utils.executeExpression(`require("Storage").write(${JSON.stringify(SETTINGS_FILE.espruino)},${byteLiteral(job.settings!)})`, resolve),
         );
         E.Core.Serial.startListening(listen);
-        if (result !== 'true') throw new FlashError(`writing ${SETTINGS_FILE.espruino} to the board's Storage failed (it answered ${result ?? 'nothing'})`);
+        if (result?.trim() !== 'true') throw new FlashError(`writing ${SETTINGS_FILE.espruino} to the board's Storage failed (it answered ${result ?? 'nothing'})`);
         job.out.write(`settings written to Storage file ${SETTINGS_FILE.espruino}\n`);
       }
       if (job.firmware !== undefined) {
@@ -143,11 +150,12 @@ export async function uploadEspruino(job: EspruinoUpload): Promise<string> {
       E.Core.Serial.write(job.firmware !== undefined ? '\x10save()\n' : '\x10load()\n', false);
       const banner = /(podlights-fw\/\S+) ([A-Za-z0-9._-]+)\r?\n/;
       const ours = (id: string) => job.boardId === undefined || id === job.boardId;
+      const seen = setInterval(() => rx && job.log(`console: ${JSON.stringify(rx.slice(-200))}`), 2000);
       await until(
         () => (job.expect === 'banner' ? banner.test(rx) && ours(banner.exec(rx)![2]) : hello !== undefined && ours(hello.boardId)),
         job.startTimeoutMs ?? 15_000,
         `the board did not start podlights within ${Math.round((job.startTimeoutMs ?? 15_000) / 1000)} s (no ${job.expect === 'banner' ? 'start line' : 'HELLO'}${job.boardId ? ` for ${job.boardId}` : ''} on its console)`,
-      );
+      ).finally(() => clearInterval(seen));
       if (job.expect === 'banner') {
         const m = banner.exec(rx)!;
         return `${m[1]} ${m[2]}`;

@@ -3,11 +3,13 @@
 import { MSG, StreamDecoder } from '../../protocol/index.ts';
 import type { Hello } from '../../protocol/index.ts';
 
-export function helloReader(onHello: (hello: Hello) => void): StreamDecoder {
+/** Calls onHello for each HELLO, and onOther for any other valid frame (a RESYNC, say). */
+export function helloReader(onHello: (hello: Hello) => void, onOther: () => void = () => undefined): StreamDecoder {
   return new StreamDecoder({
     onFrame: (f) => {
       const m = f.messages[0];
       if (m && m.type === MSG.HELLO) onHello(m);
+      else onOther();
     },
   });
 }

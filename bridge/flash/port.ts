@@ -79,7 +79,7 @@ export async function closePort(port: SerialPort): Promise<void> {
 export type Interpreter =
   | { kind: 'nodemcu'; lua: string }
   | { kind: 'espruino'; version: string; board: string }
-  | { kind: 'podlights'; hello: Hello }
+  | { kind: 'podlights'; hello?: Hello }
   | { kind: 'silent' }
   | { kind: 'unknown'; said: string };
 
@@ -87,16 +87,17 @@ export type Interpreter =
  * One probe answered by either interpreter and rejected by the other: Lua prints PLLUA and its
  * _VERSION for the first line and a syntax error for the second; Espruino the other way round
  * (a line starting with DLE, 0x10, is not echoed). A board running podlights over serial has
- * given its console to the LED link and answers with HELLO frames instead.
+ * given its console to the LED link: the NUL ends the probe as a broken frame there, which it
+ * answers with RESYNC (and it says HELLO now and then).
  */
-export const PROBE = '\n' + 'print("PL".."LUA",_VERSION)\n' + '\x10print("PL"+"JS",process.env.VERSION,process.env.BOARD)\n';
+export const PROBE = '\n' + 'print("PL".."LUA",_VERSION)\n' + '\x10print("PL"+"JS",process.env.VERSION,process.env.BOARD)\n' + '\0\n';
 
-export function readInterpreter(text: string, hello?: Hello): Interpreter | undefined {
+export function readInterpreter(text: string, hello?: Hello, frames = false): Interpreter | undefined {
   const lua = /PLLUA\t(Lua \d\.\d)/.exec(text);
   if (lua) return { kind: 'nodemcu', lua: lua[1] };
   const js = /PLJS (\S+) (\S+)/.exec(text);
   if (js) return { kind: 'espruino', version: js[1], board: js[2] };
-  if (hello) return { kind: 'podlights', hello };
+  if (hello || frames) return { kind: 'podlights', hello };
   return undefined;
 }
 
@@ -107,7 +108,9 @@ export function readInterpreter(text: string, hello?: Hello): Interpreter | unde
 export async function probeInterpreter(port: SerialPort, timeoutMs = 2500, quietMs = 300): Promise<Interpreter> {
   let text = '';
   let hello: Hello | undefined;
-  const decoder = helloReader((h) => (hello = h));
+  // A serial podlights board takes the probe for a broken frame and answers with RESYNC.
+  let frames = false;
+  const decoder = helloReader((h) => (hello = h), () => (frames = true));
   return new Promise<Interpreter>((resolve) => {
     let quiet: NodeJS.Timeout | undefined;
     let found: Interpreter | undefined;
@@ -120,7 +123,7 @@ export async function probeInterpreter(port: SerialPort, timeoutMs = 2500, quiet
     const onData = (chunk: Buffer) => {
       text += chunk.toString('latin1');
       decoder.push(chunk);
-      found = found ?? readInterpreter(text, hello);
+      found = found ?? readInterpreter(text, hello, frames);
       if (found) {
         clearTimeout(quiet);
         const f = found;
@@ -147,7 +150,7 @@ export function checkInterpreter(path: string, profile: { name: string; runtime:
   if (it.kind === 'podlights') {
     const h = it.hello;
     throw new FlashError(
-      `the board on ${path} already runs podlights (board ${h.boardId}, profile ${h.profile}) and its console is the LED link: ` +
+      `the board on ${path} already runs podlights${h ? ` (board ${h.boardId}, profile ${h.profile})` : ''} and its console is the LED link: ` +
         `boot it without the saved code (Espruino Pico: hold the button while plugging it in) and try again`,
     );
   }

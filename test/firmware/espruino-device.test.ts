@@ -6,9 +6,8 @@ import t from 'tap';
 import vm from 'node:vm';
 import { getBoard } from '../../boards/index.ts';
 import { buildEspruinoBoard } from '../../firmware/build.ts';
-import { encodeSnapshot, MSG, POD_STATE, streamFrame } from '../../protocol/index.ts';
-import { VirtualBoard } from '../../firmware/targets/virtual/board.ts';
-import { espruinoDevice } from './espruino-device.ts';
+import { MSG } from '../../protocol/index.ts';
+import { espruinoDevice, playSnapshot } from './espruino-device.ts';
 
 t.test('esp32-ws2812 file on an Espruino stand-in', async (t) => {
   const board = getBoard('esp32-ws2812');
@@ -27,28 +26,9 @@ t.test('esp32-ws2812 file on an Espruino stand-in', async (t) => {
   t.equal(published[0]?.[0], 'podlights/desk-1/hello', 'HELLO on connect');
   t.equal(published[0][1].charCodeAt(6), MSG.HELLO);
 
-  const snapshot = encodeSnapshot(
-    [
-      { type: MSG.LANE, lane: 0, first: 0, count: 60, kind: 0, label: 'n' },
-      { type: MSG.GROUP, group: 0, r: 255, g: 40, b: 0, flags: 0 },
-      ...Array.from({ length: 10 }, (_, i) => ({ type: MSG.POD_ADD, pod: i, lane: 0, group: 0, state: POD_STATE.RUNNING }) as const),
-    ],
-    { seq: 1, snapshot: 1 },
-  );
-  // The retained snapshot topic carries stream framing.
-  const payload = Buffer.concat(snapshot.map(streamFrame)).toString('latin1');
-  dev.deliver('podlights/desk-1/snapshot', payload);
-  dev.step(100);
+  const sent = playSnapshot(dev, 'podlights/desk-1/snapshot');
   t.ok(writes.length > 0, 'neopixel.write called');
-
-  let now = 1000;
-  const v = new VirtualBoard({ boardId: 'v', ledCount: 60, settings: { brightness: board.brightness, currentCap: board.currentCap }, clock: () => now });
-  for (const f of snapshot) v.receive(f);
-  now = 1100;
-  v.render();
-  const grb: number[] = [];
-  for (let i = 0; i < 60; i++) grb.push(v.pixels[i * 3 + 1], v.pixels[i * 3], v.pixels[i * 3 + 2]);
-  t.same(writes[writes.length - 1], grb, 'same pixels as the virtual board, GRB order');
+  t.same(writes[writes.length - 1], sent.grb, 'same pixels as the virtual board, GRB order');
 });
 
 t.test('without a settings file: board id = profile name', async (t) => {

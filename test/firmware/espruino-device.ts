@@ -4,6 +4,9 @@
 // setInterval, console. Used by espruino-device.test.ts and by the flash tests, where the code
 // arrives over a serial console instead.
 import vm from 'node:vm';
+import { getBoard } from '../../boards/index.ts';
+import { VirtualBoard } from '../../firmware/targets/virtual/board.ts';
+import { encodeSnapshot, MSG, POD_STATE, streamFrame } from '../../protocol/index.ts';
 import { espruinoContext } from './runtimes.ts';
 
 export interface EspruinoDevice {
@@ -30,7 +33,8 @@ export interface EspruinoDevice {
   step(ms: number): void;
 }
 
-export function espruinoDevice(storage = new Map<string, string>()): EspruinoDevice {
+/** `extra` replaces or adds globals (the flash tests' console stand-in brings print, reset, save...). */
+export function espruinoDevice(storage = new Map<string, string>(), extra: Record<string, unknown> = {}): EspruinoDevice {
   let clock = 1000;
   const handlers: Record<string, (a?: unknown) => void> = {};
   const d: EspruinoDevice = {
@@ -95,8 +99,36 @@ export function espruinoDevice(storage = new Map<string, string>()): EspruinoDev
     SPI1: { setup: () => undefined, write: (data: number[]) => d.writes.push(data) },
     USB: { on: () => undefined, write: (s: string) => d.usb.push(s) },
     LoopbackA: { setConsole: () => undefined },
+    ...extra,
   });
   d.ctx.global = d.ctx;
   d.ctx.require = (name: string) => modules[name];
   return d;
+}
+
+/**
+ * Delivers a 10-pod retained snapshot (stream framing, as on the snapshot topic) to an
+ * esp32-ws2812 device, renders 100 ms later, and gives the virtual board's pixels for the same
+ * frames at the same time, in the strip's GRB order.
+ */
+export function playSnapshot(dev: EspruinoDevice, topic: string): { grb: number[] } {
+  const board = getBoard('esp32-ws2812');
+  const snapshot = encodeSnapshot(
+    [
+      { type: MSG.LANE, lane: 0, first: 0, count: 60, kind: 0, label: 'n' },
+      { type: MSG.GROUP, group: 0, r: 255, g: 40, b: 0, flags: 0 },
+      ...Array.from({ length: 10 }, (_, i) => ({ type: MSG.POD_ADD, pod: i, lane: 0, group: 0, state: POD_STATE.RUNNING }) as const),
+    ],
+    { seq: 1, snapshot: 1 },
+  );
+  dev.deliver(topic, Buffer.concat(snapshot.map(streamFrame)).toString('latin1'));
+  dev.step(100);
+  let now = 1000;
+  const v = new VirtualBoard({ boardId: 'v', ledCount: 60, settings: { brightness: board.brightness, currentCap: board.currentCap }, clock: () => now });
+  for (const f of snapshot) v.receive(f);
+  now = 1100;
+  v.render();
+  const grb: number[] = [];
+  for (let i = 0; i < 60; i++) grb.push(v.pixels[i * 3 + 1], v.pixels[i * 3], v.pixels[i * 3 + 2]);
+  return { grb };
 }

@@ -55,7 +55,7 @@ function check(t: Test, board: BoardProfile, out: string[], s: Story): void {
   };
   if (serial) {
     const [boot, , , , px1] = out;
-    t.match(boot, /^uart\.setup \| uart 0[0-9a-f]+00$/, 'boot: uart set up, HELLO written COBS-framed with its delimiter');
+    t.match(boot, /^uart\.setup \| uart 00 \| uart 0[0-9a-f]+00$/, 'boot: uart set up, a delimiter, then HELLO written COBS-framed with its delimiter');
     t.equal(px1, want[0], 'snapshot from the serial line: virtual board pixels, GRB');
     t.equal(out[7], want[1], 'live frame after the counter wrapped');
     t.equal(out[9], want[2], 'still animating');

@@ -112,6 +112,9 @@ function start(): void {
   if (PL.transport === 'serial') {
     // Take USB from the REPL (reattach with LoopbackB.setConsole() from the IDE to get it back).
     LoopbackA.setConsole();
+    // A delimiter first: what the REPL printed before ("Running onInit()...") ends as a block of
+    // its own instead of spoiling the first HELLO (podlights flash and the bridge both wait for it).
+    USB.write('\0');
     USB.on('data', (d: string) => deframer.push(d));
     core.hello(now());
   } else {

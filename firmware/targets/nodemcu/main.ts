@@ -216,6 +216,8 @@ function connect(): void {
 
 if (serial) {
   uart.setup(0, 115200, 8, uart.PARITY_NONE, uart.STOPBITS_1, 0);
+  // A delimiter first: the boot messages before it end as a block of their own, not the first HELLO's start.
+  uart.write(0, String.fromCharCode(0));
   uart.on('data', 0, (data: string) => deframer.push(data), 0);
   core.hello(now());
 } else if (esp32) {
