@@ -9,7 +9,7 @@ import { apa102Frame, endFrameBytes } from '../../bridge/local/apa102/frame.ts';
 import { chipNumber } from '../../bridge/local/apa102/libgpiod.ts';
 import { spidevPath } from '../../bridge/local/apa102/spidev.ts';
 import { traces } from '../firmware/traces.ts';
-import { decodeApa102, RecordingLines } from './gpio-standin.ts';
+import { Apa102Chain, decodeApa102, RecordingLines } from './gpio-standin.ts';
 import { goldenSamples, replayLocal } from './replay.ts';
 
 const hex = (a: ArrayLike<number>) => Buffer.from(Array.from(a)).toString('hex');
@@ -22,13 +22,16 @@ t.test('GPIO edges decode to the golden pixels of every conformance trace', asyn
     await sink.open();
     t.same(lines.requests, [{ chip: 'auto', offsets: [23, 24], consumer: 'podlights' }], `${trace.name}: both Blinkt lines requested`);
     let checked = 0;
+    // What a real chain shows: every frame clocked in is checked (start frame, 0b111 and
+    // brightness 31, BGR, end frame) and the last one stays lit.
+    const chain = new Apa102Chain(trace.ledCount);
     replayLocal(trace, [sink], (now, board) => {
-      const frame = decodeApa102(lines.takeBytes(23, 24), trace.ledCount);
-      t.equal(hex(frame.pixels), hex(board.pixels), `${trace.name} t=${now}: the chain gets the board's pixels`);
-      t.equal(hex(frame.pixels), golden.get(now), `${trace.name} t=${now}: equal the golden file`);
-      t.ok(frame.brightness.every((b) => b === 31), 'global brightness 31: the core already scaled the colours');
+      chain.feed(lines.takeBytes(23, 24));
+      t.equal(hex(chain.pixels), hex(board.pixels), `${trace.name} t=${now}: the chain shows the board's pixels`);
+      t.equal(hex(chain.pixels), golden.get(now), `${trace.name} t=${now}: equal the golden file`);
       checked++;
-    }, () => lines.takeBytes(23, 24));
+    }, () => chain.feed(lines.takeBytes(23, 24)));
+    t.ok(chain.frames > 0 && chain.frames <= sink.health().counters.frames, `${trace.name}: ${chain.frames} frames clocked`);
     t.equal(checked, golden.size, `${trace.name}: every golden sample checked`);
     await sink.close();
     t.equal(lines.released, 1, 'lines released on close');
@@ -48,10 +51,12 @@ t.test('SPI gets the same bytes as the GPIO lines', async (t) => {
   const gpio = new Apa102GpioSink({ data: 10, clock: 11, lines });
   await gpio.open();
   let n = 0;
+  const clocked: number[] = [];
   replayLocal(trace, [spi, gpio], () => {
-    t.equal(hex(sent[sent.length - 1]), hex(lines.takeBytes(10, 11)));
+    clocked.push(...lines.takeBytes(10, 11));
     n++;
-  }, () => lines.takeBytes(10, 11));
+  }, () => clocked.push(...lines.takeBytes(10, 11)));
+  t.equal(hex(clocked), hex(Buffer.concat(sent)), 'byte for byte the same stream');
   t.ok(n > 5);
   t.equal(spi.health().counters.frames, sent.length);
 });
@@ -92,4 +97,25 @@ t.test('without node-libgpiod or a GPIO chip the sink says what is missing', { s
   await t.rejects(numbered.open(), /node-libgpiod|cannot open \/dev\/gpiochip0/);
   const spi = new Apa102SpiSink({ device: '/dev/spidev0.0' });
   await t.rejects(spi.open(), /needs the optional package spi-device|ENOENT/);
+});
+
+t.test('an unchanged frame is not clocked out again; data set only when it changes', async (t) => {
+  const lines = new RecordingLines();
+  const sink = new Apa102GpioSink({ data: 23, clock: 24, lines });
+  await sink.open();
+  const px = Uint8Array.from({ length: 24 }, (_, i) => i * 9);
+  sink.write(px);
+  const edges = lines.edges.length;
+  const dataSets = lines.edges.filter((e) => e.offset === 23).length;
+  const bits = (4 + 8 * 4 + 4) * 8;
+  t.ok(dataSets < bits, `data set ${dataSets} times for ${bits} bits`);
+  t.equal(lines.edges.filter((e) => e.offset === 24).length, bits * 2, 'two clock edges a bit');
+  t.equal(hex(decodeApa102(lines.takeBytes(23, 24), 8).pixels), hex(px));
+  sink.write(Uint8Array.from(px));
+  t.equal(lines.edges.length, 0, 'the same frame again: nothing on the wire');
+  t.match(sink.health().counters, { frames: 1, unchanged: 1 });
+  px[5] = 1;
+  sink.write(px);
+  t.ok(lines.edges.length > 0 && edges > 0, 'a change goes out');
+  t.equal(hex(decodeApa102(lines.takeBytes(23, 24), 8).pixels), hex(px));
 });

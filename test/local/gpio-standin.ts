@@ -62,3 +62,28 @@ export function decodeApa102(bytes: number[], ledCount: number): { pixels: numbe
   if (end.some((b) => b !== 0)) fail('end frame is not zeros');
   return { pixels, brightness };
 }
+
+/**
+ * An APA102 chain of `ledCount` LEDs: it keeps showing the last complete frame clocked in, as
+ * the LEDs latch their colour. feed() takes whatever was clocked since the last call (zero, one
+ * or several frames) and checks each.
+ */
+export class Apa102Chain {
+  pixels: number[];
+  frames = 0;
+
+  constructor(readonly ledCount: number) {
+    this.pixels = new Array(ledCount * 3).fill(0);
+  }
+
+  feed(bytes: number[]): void {
+    const size = 4 + this.ledCount * 4 + Math.max(4, Math.ceil(this.ledCount / 16));
+    if (bytes.length % size !== 0) throw new Error(`${bytes.length} bytes clocked: not whole frames of ${size}`);
+    for (let i = 0; i < bytes.length; i += size) {
+      const frame = decodeApa102(bytes.slice(i, i + size), this.ledCount);
+      if (frame.brightness.some((b) => b !== 31)) throw new Error('global brightness is not 31');
+      this.pixels = frame.pixels;
+      this.frames++;
+    }
+  }
+}

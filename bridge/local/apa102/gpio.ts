@@ -48,11 +48,15 @@ export class Apa102GpioSink extends Apa102Sink {
   protected push(bytes: Uint8Array): void {
     const req = this.request!;
     const { data, clock } = this.options;
-    // MSB first; APA102 samples data on the clock's rising edge.
+    // MSB first; APA102 samples data on the clock's rising edge. Every set is a system call,
+    // so the data line is only set when the bit differs from the one before.
+    let level = -1;
     for (let i = 0; i < bytes.length; i++) {
       const b = bytes[i];
       for (let bit = 7; bit >= 0; bit--) {
-        req.set(data, ((b >> bit) & 1) as 0 | 1);
+        const v = (b >> bit) & 1;
+        if (v !== level) req.set(data, v as 0 | 1);
+        level = v;
         req.set(clock, 1);
         req.set(clock, 0);
       }

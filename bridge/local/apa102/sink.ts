@@ -4,7 +4,7 @@ import { apa102Frame } from './frame.ts';
 import { counters } from '../sink.ts';
 import type { PixelSink, SinkHealth } from '../sink.ts';
 
-const COUNTER_NAMES = ['frames', 'bytes', 'writeErrors'] as const;
+const COUNTER_NAMES = ['frames', 'unchanged', 'bytes', 'writeErrors'] as const;
 
 export abstract class Apa102Sink implements PixelSink {
   abstract readonly name: string;
@@ -27,14 +27,23 @@ export abstract class Apa102Sink implements PixelSink {
     return undefined;
   }
 
+  /** The last frame clocked out: LEDs latch their colour, so an identical frame is skipped. */
+  private last: Uint8Array | undefined;
+
   write(pixels: Uint8Array): void {
     if (!this.ready) return;
     const bytes = apa102Frame(pixels);
+    if (this.last && Buffer.from(this.last.buffer, this.last.byteOffset, this.last.byteLength).equals(bytes)) {
+      this.counters.unchanged++;
+      return;
+    }
     try {
       this.push(bytes);
+      this.last = bytes;
       this.counters.frames++;
       this.counters.bytes += bytes.length;
     } catch (err) {
+      this.last = undefined;
       this.counters.writeErrors++;
       this.error = (err as Error).message;
     }
@@ -42,6 +51,7 @@ export abstract class Apa102Sink implements PixelSink {
 
   async close(): Promise<void> {
     this.release();
+    this.last = undefined;
   }
 
   health(): SinkHealth {
