@@ -11,6 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../bridge/config/load.ts';
 import { levelOf, podOf, violations } from './pod-security.ts';
 import type { Level } from './pod-security.ts';
+import { CASES, restrictedPod } from './pod-security-cases.ts';
 
 const missing = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).error ? 'kubectl not installed' : false;
 const skip = missing ? `skipped: ${missing}` : false;
@@ -21,47 +22,9 @@ function render(dir: string): Record<string, any>[] {
   return parseAllDocuments(r.stdout).map((d) => d.toJSON());
 }
 
-/** A pod that meets "restricted", to break one control at a time. */
-function restrictedPod(): { spec: Record<string, any>; metadata: Record<string, any> } {
-  return {
-    metadata: {},
-    spec: {
-      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-      containers: [{ name: 'c', ports: [{ containerPort: 1883 }], securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
-      volumes: [{ name: 'cfg', configMap: { name: 'x' } }],
-    },
-  };
-}
-
 t.test('the check knows every control', async (t) => {
   t.equal(levelOf(restrictedPod()), 'restricted');
-  const cases: [string, Level, string, (p: ReturnType<typeof restrictedPod>) => void][] = [
-    ['privileged', 'privileged', 'Privileged Containers', (p) => (p.spec.containers[0].securityContext.privileged = true)],
-    ['hostNetwork', 'privileged', 'Host Namespaces', (p) => (p.spec.hostNetwork = true)],
-    ['hostPID', 'privileged', 'Host Namespaces', (p) => (p.spec.hostPID = true)],
-    ['hostIPC', 'privileged', 'Host Namespaces', (p) => (p.spec.hostIPC = true)],
-    ['hostPort', 'privileged', 'Host Ports', (p) => (p.spec.containers[0].ports[0].hostPort = 1883)],
-    ['hostPath', 'privileged', 'HostPath Volumes', (p) => p.spec.volumes.push({ name: 'dev', hostPath: { path: '/dev' } })],
-    ['SYS_ADMIN', 'privileged', 'Capabilities', (p) => (p.spec.containers[0].securityContext.capabilities.add = ['SYS_ADMIN'])],
-    ['procMount', 'privileged', '/proc Mount Type', (p) => (p.spec.containers[0].securityContext.procMount = 'Unmasked')],
-    ['unsafe sysctl', 'privileged', 'Sysctls', (p) => (p.spec.securityContext.sysctls = [{ name: 'kernel.msgmax', value: '1' }])],
-    ['seccomp Unconfined', 'privileged', 'Seccomp', (p) => (p.spec.containers[0].securityContext.seccompProfile = { type: 'Unconfined' })],
-    ['AppArmor unconfined', 'privileged', 'AppArmor', (p) => (p.spec.containers[0].securityContext.appArmorProfile = { type: 'Unconfined' })],
-    ['AppArmor annotation', 'privileged', 'AppArmor', (p) => (p.metadata.annotations = { 'container.apparmor.security.beta.kubernetes.io/c': 'unconfined' })],
-    ['SELinux type', 'privileged', 'SELinux', (p) => (p.spec.securityContext.seLinuxOptions = { type: 'spc_t' })],
-    ['SELinux user', 'privileged', 'SELinux', (p) => (p.spec.containers[0].securityContext.seLinuxOptions = { user: 'system_u' })],
-    ['hostProcess', 'privileged', 'HostProcess', (p) => (p.spec.securityContext.windowsOptions = { hostProcess: true })],
-    ['a privileged init container', 'privileged', 'Privileged Containers', (p) => (p.spec.initContainers = [{ name: 'init', securityContext: { privileged: true } }])],
-    ['escalation allowed', 'baseline', 'Privilege Escalation', (p) => delete p.spec.containers[0].securityContext.allowPrivilegeEscalation],
-    ['root allowed', 'baseline', 'Running as Non-root', (p) => delete p.spec.securityContext.runAsNonRoot],
-    ['container runAsNonRoot false', 'baseline', 'Running as Non-root', (p) => (p.spec.containers[0].securityContext.runAsNonRoot = false)],
-    ['runAsUser 0', 'baseline', 'Running as Non-root user', (p) => (p.spec.containers[0].securityContext.runAsUser = 0)],
-    ['no seccomp profile', 'baseline', 'Seccomp', (p) => delete p.spec.securityContext.seccompProfile],
-    ['capabilities kept', 'baseline', 'Capabilities', (p) => (p.spec.containers[0].securityContext.capabilities.drop = [])],
-    ['CHOWN added', 'baseline', 'Capabilities', (p) => (p.spec.containers[0].securityContext.capabilities.add = ['CHOWN'])],
-    ['an nfs volume', 'baseline', 'Volume Types', (p) => p.spec.volumes.push({ name: 'n', nfs: { server: 'x', path: '/' } })],
-  ];
-  for (const [what, level, control, breakIt] of cases) {
+  for (const [what, level, control, breakIt] of CASES) {
     const pod = restrictedPod();
     breakIt(pod);
     t.equal(levelOf(pod), level, what);

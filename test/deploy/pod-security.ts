@@ -1,7 +1,8 @@
 // A Pod Security Standards check written from the standard itself
-// (kubernetes.io/docs/concepts/security/pod-security-standards, policy version "latest" as of
-// Kubernetes 1.32): every control of the "baseline" and "restricted" profiles, applied to the pod
-// template of each workload in a set of rendered manifests. `levelOf` answers the strictest
+// (kubernetes.io/docs/concepts/security/pod-security-standards, policy version "latest") and
+// checked against the real PodSecurity admission of Kubernetes 1.37 (pod-security-server.test.ts):
+// every control of the "baseline" and "restricted" profiles, applied to the pod template of each
+// workload in a set of rendered manifests. `levelOf` answers the strictest
 // profile a pod meets, as the Pod Security admission controller would decide.
 // Windows pods (spec.os.name: windows), which the standard exempts from some controls, are not
 // handled: podlights runs on Linux nodes only.
@@ -88,7 +89,14 @@ export function violations(pod: { spec: Obj; metadata: Obj }): Violation[] {
   };
   seLinux(psc.seLinuxOptions, 'pod');
   each((sc, n) => seLinux(sc.seLinuxOptions, `container ${n}`));
-  each((sc, n) => sc.procMount !== undefined && sc.procMount !== 'Default' && b('/proc Mount Type', `container ${n} procMount ${sc.procMount}`));
+  // An unmasked /proc is baseline-safe inside a user namespace (hostUsers: false, KEP-4265), as
+  // the real admission of Kubernetes 1.37 decides (checked by pod-security-server.test.ts);
+  // restricted still refuses it.
+  each((sc, n) => {
+    if (sc.procMount === undefined || sc.procMount === 'Default') return;
+    if (spec.hostUsers === false) r('/proc Mount Type', `container ${n} procMount ${sc.procMount} (in a user namespace)`);
+    else b('/proc Mount Type', `container ${n} procMount ${sc.procMount}`);
+  });
   if (psc.seccompProfile?.type === 'Unconfined') b('Seccomp', 'pod seccompProfile Unconfined');
   each((sc, n) => sc.seccompProfile?.type === 'Unconfined' && b('Seccomp', `container ${n} seccompProfile Unconfined`));
   for (const s of psc.sysctls ?? []) if (!SAFE_SYSCTLS.has(s.name)) b('Sysctls', `unsafe sysctl ${s.name}`);
