@@ -12,6 +12,7 @@ import { R } from '../sim/resources.ts';
 import { SCENARIOS } from '../sim/scenarios/index.ts';
 import type { BoardInfo, InitMessage, LogLine, PixelsMessage, ScenarioState, WorkloadInfo } from '../web/messages.ts';
 import { followEvents } from './events.ts';
+import { markTraffic } from './traffic.ts';
 import { ScenarioRunner } from './scenarios.ts';
 import { VirtualStrip } from './strip.ts';
 import { demoBoards } from './topology.ts';
@@ -182,7 +183,7 @@ export class Demo {
         brightness: strip?.brightness ?? b.settings.brightness,
         online: strip?.online ?? false,
         virtual: true,
-        lanes: strip?.lanes() ?? [],
+        lanes: markTraffic(this.fleet.clusters, b, strip?.lanes() ?? []),
       };
     });
     const ids = new Set(this.boards.map((b) => b.id));

@@ -27,7 +27,7 @@ export class Controls {
   private countdownTimer: number | undefined;
 
   constructor(
-    private readonly els: { list: HTMLElement; playing: HTMLElement; workloads: HTMLElement },
+    private readonly els: { list: HTMLElement; playing: HTMLElement; workloads: HTMLElement; keybar: HTMLElement },
     private readonly onError: (message: string) => void,
   ) {}
 
@@ -54,6 +54,23 @@ export class Controls {
     this.renderPlaying();
   }
 
+  /** The stories as a row of number buttons: always on screen on a phone and in presenter mode. */
+  private renderKeybar(): void {
+    const s = this.scenarios.find((x) => x.name === this.state.running);
+    fill(
+      this.els.keybar,
+      h('span', { class: 'kb-now', 'data-kb-now': s?.name ?? '' }, s ? h('b', {}, s.title) : 'Play a story:', s ? this.countdown() : undefined),
+      h(
+        'span',
+        { class: 'kb-keys' },
+        ...this.scenarios.map((x, i) =>
+          h('button', { type: 'button', class: `kb${x.name === s?.name ? ' on' : ''}`, 'data-key-play': x.name, title: `${x.title}: ${x.description}`, 'aria-label': x.title, onclick: () => this.play(x.name) }, String((i + 1) % 10)),
+        ),
+        s ? h('button', { type: 'button', class: 'kb kb-stop', 'data-key-cancel': '', onclick: () => this.cancel() }, 'Stop') : undefined,
+      ),
+    );
+  }
+
   setState(state: ScenarioState): void {
     this.state = state;
     for (const li of this.els.list.querySelectorAll<HTMLElement>('[data-scenario]')) {
@@ -66,6 +83,8 @@ export class Controls {
   key(e: KeyboardEvent): void {
     if (e.target instanceof HTMLInputElement || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === 'Escape') void this.cancel();
+    // Presenter mode: the strips alone, as big as the screen allows, the story keys at the bottom.
+    if (e.key === 'p' || e.key === 'P') document.body.classList.toggle('presenter');
     const n = '1234567890'.indexOf(e.key);
     if (n >= 0 && this.scenarios[n]) void this.play(this.scenarios[n].name);
   }
@@ -139,6 +158,8 @@ export class Controls {
   }
 
   private renderPlaying(): void {
+    window.clearInterval(this.countdownTimer);
+    this.renderKeybar();
     const s = this.scenarios.find((x) => x.name === this.state.running);
     const last = this.state.last;
     if (!s) {
@@ -164,16 +185,16 @@ export class Controls {
 
   /** Dead air in a story (a DNS TTL) counts down where everyone looks, so the room knows to wait. */
   private countdown(): HTMLElement | undefined {
-    window.clearInterval(this.countdownTimer);
     const c = this.state.countdown;
     if (!c) return undefined;
     const secs = h('b', { class: 'secs' });
-    const el = h('p', { class: 'countdown', 'data-countdown': c.label }, `${c.label} `, secs);
+    const el = h('span', { class: 'countdown', 'data-countdown': c.label }, `${c.label} `, secs);
     const tick = () => {
       secs.textContent = `${Math.max(0, Math.ceil((c.endsAt - Date.now()) / 1000))} s`;
     };
     tick();
-    this.countdownTimer = window.setInterval(tick, 250);
+    const timer = window.setInterval(() => (secs.isConnected ? tick() : window.clearInterval(timer)), 250);
+    this.countdownTimer = timer;
     return el;
   }
 }

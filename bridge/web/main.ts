@@ -21,7 +21,7 @@ function showError(message: string): void {
   toastTimer = window.setTimeout(() => (toast.hidden = true), 5000);
 }
 
-const controls = new Controls({ list: byId('scenarios'), playing: byId('now-playing'), workloads: byId('workloads') }, showError);
+const controls = new Controls({ list: byId('scenarios'), playing: byId('now-playing'), workloads: byId('workloads'), keybar: byId('keybar') }, showError);
 document.addEventListener('keydown', (e) => controls.key(e));
 
 function setStatus(state: 'live' | 'connecting' | 'offline', text: string): void {

@@ -41,6 +41,8 @@ export interface LaneInfo {
   label: string;
   /** 0 healthy, 1 degraded, 2 unreachable (protocol HEALTH). */
   health: number;
+  /** Where the traffic goes: the Service's target (blue-green) or the active cluster (GSLB). */
+  traffic?: boolean;
 }
 
 /** `boards`: every board's metadata, sent whenever any of it changes. */

@@ -8,10 +8,10 @@ import { fill, h } from './dom.ts';
 
 const HEALTH = ['healthy', 'degraded', 'unreachable'];
 
-/** "Deployment/shop/web" -> name "web", detail "shop"; cluster and node lanes stay as they are. */
+/** "Deployment/shop/web" (or "shop/web" when shortened) -> name "web", detail "shop"; cluster and node lanes stay as they are. */
 function laneName(board: BoardInfo, lane: LaneInfo): { name: string; detail: string } {
   const parts = lane.label.split('/');
-  if (parts.length === 3) return { name: parts[2], detail: parts[1] };
+  if (parts.length >= 2) return { name: parts[parts.length - 1], detail: parts[parts.length - 2] };
   if (board.kind === 'node') return { name: '', detail: '' };
   return { name: lane.label, detail: '' };
 }
@@ -132,7 +132,7 @@ export class Strips {
       'article',
       { class: `board board-${b.kind}`, 'data-board': b.id, 'data-kind': b.kind, 'data-cluster': b.clusters.join(','), 'data-node': b.node, 'data-arch': b.arch, 'data-leds': b.ledCount },
       head,
-      b.virtual ? h('div', { class: 'pcb' }, strip, lanesEl) : h('p', { class: 'note' }, 'a physical strip: look at the board itself'),
+      b.virtual ? h('div', { class: 'pcb', style: `--n:${b.ledCount}` }, strip, lanesEl) : h('p', { class: 'note' }, 'a physical strip: look at the board itself'),
     );
     this.drawn.set(b.id, { info: b, el, leds, pixels: new Uint8Array(b.ledCount * 3), lanesKey: '', lanesEl });
     return el;
@@ -157,7 +157,8 @@ export class Strips {
         return h(
           'div',
           {
-            class: `lane health-${HEALTH[l.health] ?? 'healthy'}`,
+            class: `lane health-${HEALTH[l.health] ?? 'healthy'}${l.traffic ? ' traffic' : ''}`,
+            'data-traffic': l.traffic ? 'true' : undefined,
             'data-lane': l.id,
             'data-label': l.label,
             'data-first': l.first,
@@ -166,6 +167,7 @@ export class Strips {
             style: `grid-column: ${l.first + 1} / span ${l.count}`,
             title: l.label,
           },
+          l.traffic ? h('span', { class: 'lane-traffic', title: b.kind === 'failover' ? 'DNS sends clients here' : 'the Service sends traffic here' }, 'traffic') : undefined,
           h('span', { class: 'lane-name' }, name),
           detail ? h('span', { class: 'lane-detail' }, detail) : undefined,
           l.health === 2 ? h('span', { class: 'lane-health' }, 'unreachable') : undefined,

@@ -3,15 +3,9 @@
 // old and new colors, then only new; the failover empties eu's lane and fills us's. The demo
 // runs in this process at a fast simulator speed. Screenshots go to test/artifacts/.
 import t from 'tap';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Demo } from '../../bridge/demo/demo.ts';
-import { buildAssets } from '../../bridge/demo/assets.ts';
-import { WebServer } from '../../bridge/demo/server.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
+import { ARTIFACTS, CHROMIUM, openDemoPage } from './open-page.ts';
 const DOCS_SHOT = new URL('../../docs/demo.png', import.meta.url).pathname;
 
 if (!existsSync(CHROMIUM)) {
@@ -19,31 +13,7 @@ if (!existsSync(CHROMIUM)) {
   t.test('demo page in chromium', { skip: `${CHROMIUM} is missing` }, async () => {});
 } else {
   t.test('demo page in chromium', async (t) => {
-    const { chromium } = await import('playwright-core');
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const dir = t.testdir({});
-    const demo = new Demo({ speed: 5, kubeconfig: join(dir, 'kubeconfig'), brokerPort: 0 });
-    await demo.start();
-    t.teardown(() => demo.stop());
-    const web = new WebServer({ demo, assets: await buildAssets(), port: 0 });
-    await web.start();
-    t.teardown(() => web.stop());
-
-    const profile = mkdtempSync(join(tmpdir(), 'podlights-chromium-'));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1600, height: 1000 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    t.teardown(async () => {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(web.url);
+    const { demo, page, errors } = await openDemoPage(t, { speed: 5, viewport: { width: 1600, height: 1000 } });
 
     // In the page: counts of lit LEDs of a board (or one lane of it) by color class.
     await page.addScriptTag({
