@@ -65,7 +65,7 @@ t.test('flash and provision a NodeMCU board over a serial console', { skip: miss
   const out = bootFiles(spiffs, 'desk-7');
   const want = expected(board, s);
   t.equal(out[0], 'print podlights-fw/0.1.0 desk-7 | wifi.setmode STATION | wifi.sta.config ssid=lab-net auto=true save=false', 'boots from init.lua -> podlights.lc with the WiFi of the settings file');
-  t.match(out[2], /^client desk-7 keepalive=30 clean=1 max=4096 \| connect broker\.lan:1884$/, 'connects to the broker of the settings file');
+  t.match(out[2], /^client desk-7 keepalive=30 clean=1 max=4096 \| lwt podlights\/desk-7\/status offline qos=0 retain=1 \| connect broker\.lan:1884$/, "connects to the broker of the settings file, with its last will");
   t.match(out[4], /subscribe podlights\/desk-7\/frames .*publish podlights\/desk-7\/hello /, 'subscribes and says HELLO as desk-7');
   t.equal(out[7], want[0], 'the retained snapshot renders the virtual board pixels');
   t.equal(out[10], want[1], 'and so does the live frame');
