@@ -2,9 +2,11 @@
 // does, reading its commands from the Dockerfile itself: `npm run build`, then a production
 // install (its runtime stage's `npm ci` line) in a folder outside the repository, so nothing can
 // be found in the clone's node_modules; dist/ copied in; then the image's entrypoint runs
-// `--help` and a short bridge against the embedded simulator, which must get ready and exit 0 on
-// SIGTERM. The install has no esbuild binary, so this only passes with no TypeScript loader.
+// `--help`, a short bridge against the embedded simulator, which must get ready and exit 0 on
+// SIGTERM, and the demo. The install has no esbuild binary, so this only passes with no
+// TypeScript loader.
 import t from 'tap';
+import type { Test } from 'tap';
 import { spawn, spawnSync } from 'node:child_process';
 import type { SpawnSyncReturns } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -43,7 +45,29 @@ function rssMB(pid: number): string {
   }
 }
 
-t.test('the image: production install, compiled entrypoint, bridge on the simulator', async (t) => {
+/** A process of the image (stdout and stderr collected), killed at teardown if still running. */
+function launch(t: Test, cwd: string, cmd: string[], env: Record<string, string>) {
+  const child = spawn(cmd[0], cmd.slice(1), { cwd, env: { PATH: process.env.PATH, HOME: cwd, TMPDIR: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.once('exit', (code, signal) => res({ code, signal })));
+  t.teardown(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  /** Polls `done` on the output until it holds, the process exits, or a generous limit passes. */
+  const until = async (done: (out: string) => Promise<boolean>): Promise<boolean> => {
+    const giveUp = Date.now() + 90_000;
+    while (Date.now() < giveUp && child.exitCode === null) {
+      if (await done(out)) return true;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return false;
+  };
+  return { child, exited, output: () => out, until };
+}
+
+t.test('the image: production install, compiled entrypoint, bridge on the simulator, demo', async (t) => {
   const stage = runtimeStage();
   t.same(stage.install.slice(0, 2), ['npm', 'ci'], 'the runtime stage installs with npm ci');
   t.ok(stage.install.includes('--omit=dev') && stage.install.includes('--omit=optional'), 'production packages only, no optional (esbuild binary) ones');
@@ -75,34 +99,35 @@ t.test('the image: production install, compiled entrypoint, bridge on the simula
 
   const help = sh([...stage.entrypoint, 'bridge', '--help'], app);
   t.equal(help.status, 0, `bridge --help${help.status === 0 ? '' : `:\n${help.stderr}`}`);
-  t.match(help.stdout, /^usage: podlights bridge/);
+  t.match(help.stdout, /^usage: podlights bridge/, 'prints the bridge usage');
   const version = sh([...stage.entrypoint, '--version'], app);
   t.equal(version.stdout.trim(), JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version, '--version finds the package version');
   const boards = sh([...stage.entrypoint, 'boards'], app);
   t.match(boards.stdout, /virtual-60/, 'the board profiles ship in dist/');
 
   // DaemonSet mode on the embedded simulator: --node as the DaemonSet's NODE_NAME would give it.
-  const child = spawn(stage.entrypoint[0], [...stage.entrypoint.slice(1), 'bridge', '--node', 'eu-amd64-1', '--broker-port', '0', '--http-port', '0'], {
-    cwd: app,
-    env: { PATH: process.env.PATH, HOME: app, TMPDIR: app, NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const bridge = launch(t, app, [...stage.entrypoint, 'bridge', '--node', 'eu-amd64-1', '--broker-port', '0', '--http-port', '0'], { NODE_ENV: 'production' });
+  const ready = await bridge.until(async (out) => {
+    const port = /operations on http:\/\/[^:]+:(\d+)\//.exec(out)?.[1];
+    return port ? fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false) : false;
   });
-  let err = '';
-  child.stderr.on('data', (d) => (err += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.once('exit', (code, signal) => res({ code, signal })));
-  t.teardown(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  let ready = false;
-  const giveUp = Date.now() + 90_000;
-  while (!ready && Date.now() < giveUp && child.exitCode === null) {
-    const port = /operations on http:\/\/[^:]+:(\d+)\//.exec(err)?.[1];
-    if (port) ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
-    if (!ready) await new Promise((r) => setTimeout(r, 200));
-  }
-  t.ok(ready, `the bridge reports ready on /readyz${ready ? '' : `:\n${err}`}`);
-  t.match(err, /embedded simulator/, 'no kubeconfig: it watches the embedded simulator');
-  t.comment(`bridge --node from dist/, embedded simulator in the same process: ${rssMB(child.pid!)}`);
-  child.kill('SIGTERM');
-  t.same(await exited, { code: 0, signal: null }, 'exits 0 on SIGTERM');
+  t.ok(ready, `the bridge reports ready on /readyz${ready ? '' : `:\n${bridge.output()}`}`);
+  t.match(bridge.output(), /embedded simulator/, 'no kubeconfig: it watches the embedded simulator');
+  t.comment(`bridge --node from dist/, embedded simulator in the same process: ${rssMB(bridge.child.pid!)}`);
+  bridge.child.kill('SIGTERM');
+  t.same(await bridge.exited, { code: 0, signal: null }, 'exits 0 on SIGTERM');
+
+  // The demo from the same tree: virtual boards (firmware core) and the page's script, which the
+  // build bundled because this install cannot run esbuild.
+  const demo = launch(t, app, [...stage.entrypoint, 'demo', '--port', '0', '--broker-port', '0', '--kubeconfig', join(app, 'demo.kubeconfig')], { KUBECONFIG: join(app, 'missing') });
+  await demo.until(async (out) => out.includes('ready; Ctrl-C to stop'));
+  t.match(demo.output(), /10 virtual boards connected/, 'the demo\'s virtual boards connect');
+  const url = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(demo.output())?.[1];
+  if (url) {
+    const script = await fetch(new URL('app.js', url));
+    t.equal(script.status, 200, 'the page script is served');
+    t.match(await script.text(), /\S{100}/, 'and is not empty');
+  } else t.fail(`the demo prints its page URL:\n${demo.output()}`);
+  demo.child.kill('SIGINT');
+  t.same(await demo.exited, { code: 0, signal: null }, 'the demo exits 0 on SIGINT');
 });
