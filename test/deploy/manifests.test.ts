@@ -1,19 +1,10 @@
 // The DaemonSet manifests render with kubectl's kustomize, run the bridge in DaemonSet mode, ask
 // only for read access, and ship a config the bridge accepts.
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../bridge/config/load.ts';
-
-const missing = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).error ? 'kubectl not installed' : false;
-
-function render(dir: string): Record<string, any>[] {
-  const r = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return parseAllDocuments(r.stdout).map((d) => d.toJSON());
-}
+import { kubectlMissing as missing, render } from './kustomize.ts';
 
 t.test('deploy/base', { skip: missing ? `skipped: ${missing}` : false }, async (t) => {
   const docs = render('deploy/base');

@@ -3,9 +3,8 @@
 // namespace level (restricted, baseline, privileged) admits each test pod and each pod template
 // of every kustomization; our check must agree on every one. Skips without the real binaries.
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
+import { render } from './kustomize.ts';
 import { realCluster, skipReason, FILE_TIMEOUT_MS } from '../real-k8s/setup.ts';
 import type { RealCluster } from '../real-k8s/cluster.ts';
 import { levelOf, podOf, violations } from './pod-security.ts';
@@ -15,11 +14,6 @@ import type { TestPod } from './pod-security-cases.ts';
 
 const LEVELS: Level[] = ['restricted', 'baseline', 'privileged'];
 
-function render(dir: string): Record<string, any>[] {
-  const r = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`kubectl kustomize ${dir}: ${r.stderr}`);
-  return parseAllDocuments(r.stdout).map((d) => d.toJSON());
-}
 
 /** The strictest level whose namespace admits the pod, per the API server; or its validation error. */
 async function serverLevel(cluster: RealCluster, pod: TestPod, name: string): Promise<Level | string> {

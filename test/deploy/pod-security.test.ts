@@ -4,23 +4,16 @@
 // NetworkPolicy, the NodePort Service and the TLS overlays wired to what the bridge reads.
 import t from 'tap';
 import type { Test } from 'tap';
-import { spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { kubectlMissing, render } from './kustomize.ts';
 import { loadConfig } from '../../bridge/config/load.ts';
 import { levelOf, podOf, violations } from './pod-security.ts';
 import type { Level } from './pod-security.ts';
 import { CASES, restrictedPod } from './pod-security-cases.ts';
 
-const missing = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).error ? 'kubectl not installed' : false;
-const skip = missing ? `skipped: ${missing}` : false;
+const skip = kubectlMissing ? `skipped: ${kubectlMissing}` : false;
 
-function render(dir: string): Record<string, any>[] {
-  const r = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`kubectl kustomize ${dir}: ${r.stderr}`);
-  return parseAllDocuments(r.stdout).map((d) => d.toJSON());
-}
 
 t.test('the check knows every control', async (t) => {
   t.equal(levelOf(restrictedPod()), 'restricted');
