@@ -24,5 +24,6 @@ t.test('deploy/overlays/rpi', { skip: missing ? `skipped: ${missing}` : false },
   t.match(c.securityContext, { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
   t.notOk(c.securityContext.capabilities.add, 'no capability added');
   t.ok(pod.securityContext.supplementalGroups.length > 0, 'the gpio group for the device node');
+  t.match(pod.securityContext, { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }, "the base's pod securityContext kept, the group added beside it");
   t.notOk((pod.volumes ?? []).some((v: { hostPath?: unknown }) => v.hostPath), 'no hostPath: the device plugin brings the node');
 });
