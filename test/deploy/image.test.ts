@@ -107,11 +107,13 @@ t.test('the image: production install, compiled entrypoint, bridge on the simula
 
   // DaemonSet mode on the embedded simulator: --node as the DaemonSet's NODE_NAME would give it.
   const bridge = launch(t, app, [...stage.entrypoint, 'bridge', '--node', 'eu-amd64-1', '--broker-port', '0', '--http-port', '0'], { NODE_ENV: 'production' });
-  const ready = await bridge.until(async (out) => {
-    const port = /operations on http:\/\/[^:]+:(\d+)\//.exec(out)?.[1];
-    return port ? fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false) : false;
+  const ops = () => /operations on (http:\/\/[^:]+:\d+\/)/.exec(bridge.output())?.[1];
+  const ready = await bridge.until(async () => {
+    const url = ops();
+    return url ? fetch(new URL('readyz', url)).then((r) => r.ok, () => false) : false;
   });
   t.ok(ready, `the bridge reports ready on /readyz${ready ? '' : `:\n${bridge.output()}`}`);
+  if (ready) t.match(await (await fetch(new URL('metrics', ops()))).text(), /^podlights_/m, 'serves /metrics (prom-client, bundled)');
   t.match(bridge.output(), /embedded simulator/, 'no kubeconfig: it watches the embedded simulator');
   t.comment(`bridge --node from dist/, embedded simulator in the same process: ${rssMB(bridge.child.pid!)}`);
   bridge.child.kill('SIGTERM');
