@@ -96,26 +96,41 @@ export class Bridge {
   private lastComputeEnd = 0;
 
   /**
-   * Recomputes the views after a quiet moment, and never more than a fifth of the time: under an
-   * event storm on a big cluster the views lag a little more instead of eating the CPU. The
-   * link sends only differences, so nothing is lost by skipping intermediate states.
+   * Pods changed in place are shown at once (a patch costs O(changes)); anything structural is
+   * recomputed after a quiet moment, and never more than a fifth of the time: under an event
+   * storm on a big cluster the views lag a little more instead of eating the CPU. The link sends
+   * only differences, so nothing is lost by skipping intermediate states.
    */
   private schedule(): void {
     if (!this.started || this.recompute) return;
-    // The pause owed after the last recomputation shrinks as time passes: a change after a
-    // quiet spell is shown at once, a storm is shown at a fifth of the CPU.
+    this.recompute = this.structuralPending() ? setTimeout(() => this.run(), this.structuralWait()) : setTimeout(() => this.run(true), 0);
+  }
+
+  private structuralPending(): boolean {
+    return this.clusters.some((c) => c.structuralPending());
+  }
+
+  /** The pause owed after the last recomputation shrinks as time passes: a change after a quiet spell is shown at once, a storm at a fifth of the CPU. */
+  private structuralWait(): number {
     const owed = this.lastComputeMs * 4 - (performance.now() - this.lastComputeEnd);
-    const wait = Math.max(this.options.viewDebounceMs ?? 20, owed);
-    this.recompute = setTimeout(() => {
-      this.recompute = undefined;
-      const start = performance.now();
-      const states = this.clusters.map((cl) => cl.state());
-      const taken = this.clusters.map((cl, i) => ({ cluster: states[i], ...cl.takeChanges() }));
-      const structural = taken.some((c) => c.structural);
-      for (const id of this.views.keys()) this.update(id, structural ? undefined : taken);
+    return Math.max(this.options.viewDebounceMs ?? 20, owed);
+  }
+
+  private run(fast = false): void {
+    this.recompute = undefined;
+    if (fast && this.structuralPending()) {
+      // Something structural arrived since: it waits its quiet moment (the pod changes with it).
+      this.recompute = setTimeout(() => this.run(), this.structuralWait());
+      return;
+    }
+    const start = performance.now();
+    const taken = this.clusters.map((cl) => ({ cluster: cl.state(), ...cl.takeChanges() }));
+    const structural = taken.some((c) => c.structural);
+    for (const id of this.views.keys()) this.update(id, structural ? undefined : taken);
+    if (structural) {
       this.lastComputeEnd = performance.now();
       this.lastComputeMs = this.lastComputeEnd - start;
-    }, wait);
+    }
   }
 
   private update(boardId: string, podChanges?: Parameters<BoardView['patch']>[0]): void {
@@ -123,9 +138,11 @@ export class Bridge {
     if (!view) return;
     try {
       this.counters.views++;
-      const patched = podChanges ? view.patch(podChanges) : undefined;
-      if (patched) this.counters.patches++;
-      this.link.setState(boardId, patched ?? view.compute(this.clusters.map((c) => c.state())));
+      const patched = podChanges ? view.patchPods(podChanges) : undefined;
+      if (patched) {
+        this.counters.patches++;
+        this.link.patchState(boardId, patched.state, patched.handles);
+      } else this.link.setState(boardId, view.compute(this.clusters.map((c) => c.state())));
     } catch (err) {
       this.counters.viewErrors++;
       this.options.log?.(`bridge: view of ${boardId} failed: ${(err as Error).message}`);

@@ -67,7 +67,9 @@ export class Link {
   private readonly sessions = new Map<string, BoardSession>();
   private readonly meta = new Map<string, { profile: string; firmware: string; configured: boolean; offlineSince?: number; hello?: Hello }>();
   private timer: NodeJS.Timeout | undefined;
+  private soonTimer: NodeJS.Timeout | undefined;
   private flushing = false;
+  private lastFlushStart = 0;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
   private readonly rateLog: RateLog;
@@ -97,18 +99,16 @@ export class Link {
     const every = this.options.flushMs ?? 50;
     // flushAll contains each session's failure; the catch is the last line of defence, so that
     // nothing a board sends can become an unhandled rejection that ends the process.
-    this.timer = setInterval(() => {
-      this.flushAll().catch((err: unknown) => {
-        this.counters.sessionErrors++;
-        this.rateLog.say('flush', `link: flush failed: ${(err as Error).message}`);
-      });
-    }, every);
+    this.lastFlushStart = this.now();
+    this.timer = setInterval(() => this.tick(), every);
     this.timer.unref?.();
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    clearTimeout(this.soonTimer);
+    this.soonTimer = undefined;
     for (const t of this.options.transports) {
       try {
         await t.stop();
@@ -120,7 +120,49 @@ export class Link {
 
   /** The view's state for one board; boards the link does not know (no HELLO, not configured) are ignored. */
   setState(boardId: string, state: DisplayState): void {
-    this.sessions.get(boardId)?.setDesired(state);
+    const s = this.sessions.get(boardId);
+    if (!s) return;
+    s.setDesired(state);
+    this.soon();
+  }
+
+  /** Pods of the board's last state that changed state in place (see BoardSession.patchDesired). */
+  patchState(boardId: string, state: DisplayState, handles: Iterable<number>): void {
+    const s = this.sessions.get(boardId);
+    if (!s) return;
+    s.patchDesired(state, handles);
+    this.soon();
+  }
+
+  /**
+   * A change after a quiet spell goes out at once; under a storm flushes stay a window apart, so
+   * everything within a window coalesces into one delta.
+   */
+  private soon(): void {
+    if (this.soonTimer !== undefined || this.timer === undefined) return;
+    const wait = Math.max(0, this.lastFlushStart + (this.options.flushMs ?? 50) - this.now());
+    this.soonTimer = setTimeout(() => {
+      this.soonTimer = undefined;
+      this.tick();
+    }, wait);
+    this.soonTimer.unref?.();
+  }
+
+  private tick(): void {
+    this.flushAll().catch((err: unknown) => {
+      this.counters.sessionErrors++;
+      this.rateLog.say('flush', `link: flush failed: ${(err as Error).message}`);
+    });
+  }
+
+  /** The pods a board has, as far as the link knows (what it last sent), by handle. */
+  shownPods(boardId: string): DisplayState['pods'] | undefined {
+    return this.sessions.get(boardId)?.shown()?.pods;
+  }
+
+  /** Who each handle on a board stands for (the view's pod keys), as last sent. */
+  shownPodKeys(boardId: string): DisplayState['podKeys'] {
+    return this.sessions.get(boardId)?.shown()?.podKeys;
   }
 
   boards(): BoardInfo[] {
@@ -138,6 +180,7 @@ export class Link {
     this.flushing = true;
     try {
       const now = this.now();
+      this.lastFlushStart = now;
       await Promise.all([...this.sessions.values()].map((s) => this.flushOne(s, now)));
       this.forgetVanished(now);
       this.lastFlushAt = this.now();

@@ -2,10 +2,17 @@
 // snapshot. The view hands in the state the board should show whenever it likes; the session
 // sends only at flush() time and only the difference from what the board already has, so
 // bursts coalesce (the latest state of each pod wins) and memory stays one state per board.
+//
+// Two ways in: setDesired(state) for a state that may differ anywhere (the session diffs it
+// whole against what the board has, O(pods)), and patchDesired(state, handles) for pods that
+// changed state in place (the session looks at those handles only, O(changes)). The pods the
+// board has are the session's own copy (boardPods), so a view may go on patching the state it
+// handed in, as long as it announces every patched handle.
 import { DEFAULT_MAX_FRAME, MSG, packFrames, planFrames, planSnapshot } from '../../protocol/index.ts';
+import type { Message } from '../../protocol/index.ts';
 import type { Transport } from '../transports/types.ts';
 import { emptyDisplayState } from './display-state.ts';
-import type { DisplayState } from './display-state.ts';
+import type { DisplayState, PodDisplay } from './display-state.ts';
 import { diffMessages, stateMessages } from './diff.ts';
 import { ALL_CAPS, forCaps } from './hello-check.ts';
 
@@ -45,8 +52,14 @@ export class BoardSession {
   private seq: number;
   private snapshotCounter = 0;
   private desired: DisplayState = emptyDisplayState();
-  /** What the board has, as far as the bridge knows; undefined until a snapshot went out. */
+  /**
+   * What the board has, as far as the bridge knows; undefined until a snapshot went out. Its
+   * pods are not read (the view may patch them in place): boardPods holds what was sent.
+   */
   private sent: DisplayState | undefined;
+  private boardPods: Record<number, PodDisplay> = {};
+  /** Pods patched in place since the last send; undefined when the next delta must diff whole states. */
+  private dirty: Set<number> | undefined;
   private needSnapshot = true;
   /** setDesired was called since the last delta: only then is a diff worth computing. */
   private changed = true;
@@ -72,13 +85,60 @@ export class BoardSession {
   setDesired(state: DisplayState): void {
     this.desired = state;
     this.changed = true;
+    this.dirty = undefined;
     this.retainedDirty = true;
+  }
+
+  /**
+   * The same state as the last one handed in (by setDesired or here) except for the states of
+   * the pods `handles` name: only those are looked at when the delta is made. The state may be
+   * the previous one patched in place.
+   */
+  patchDesired(state: DisplayState, handles: Iterable<number>): void {
+    this.desired = state;
+    this.retainedDirty = true;
+    if (this.changed && this.dirty === undefined) return; // a whole diff is due anyway
+    if (!this.changed) this.dirty = new Set();
+    this.changed = true;
+    for (const h of handles) this.dirty!.add(h);
+  }
+
+  /** The delta from what the board has to what it should show. */
+  private delta(): Message[] {
+    const target = this.desired;
+    if (this.dirty === undefined) return diffMessages({ ...this.sent!, pods: this.boardPods }, target);
+    const out: Message[] = [];
+    for (const id of [...this.dirty].sort((a, b) => a - b)) {
+      const was = this.boardPods[id];
+      const now = target.pods[id];
+      // Only states change on this path; anything else is a view bug the whole diff would hide.
+      if (was === undefined || now === undefined || was.lane !== now.lane || was.group !== now.group) {
+        this.dirty = undefined;
+        return diffMessages({ ...this.sent!, pods: this.boardPods }, target);
+      }
+      if (was.state !== now.state) out.push({ type: MSG.POD_STATE, pod: id, state: now.state });
+    }
+    return out;
+  }
+
+  /** Records that `target` went out: the board now has its pods. */
+  private wasSent(target: DisplayState, whole: boolean): void {
+    if (whole || this.dirty === undefined) this.boardPods = { ...target.pods };
+    else for (const id of this.dirty) this.boardPods[id] = target.pods[id];
+    this.sent = target;
+    this.dirty = new Set();
+    this.changed = false;
   }
 
   /** How many messages the next flush would send (the whole state while a snapshot is due). */
   pending(): number {
     if (this.needSnapshot || this.sent === undefined) return forCaps(stateMessages(this.desired), this.caps).length;
-    return this.changed ? forCaps(diffMessages(this.sent, this.desired), this.caps).length : 0;
+    return this.changed ? forCaps(this.delta(), this.caps).length : 0;
+  }
+
+  /** What the board has as far as the session knows (undefined before a snapshot). */
+  shown(): DisplayState | undefined {
+    return this.sent && { ...this.sent, pods: this.boardPods };
   }
 
   /** After HELLO, RESYNC or anything that makes the board's state unknown. */
@@ -117,20 +177,18 @@ export class BoardSession {
       const plan = planSnapshot(messages, { snapshot: this.snapshotCounter++ & 0xffff, maxFrame: this.maxFrame });
       const frames = plan.encode(this.take(plan.frames));
       this.needSnapshot = false;
-      this.sent = target;
-      this.changed = false;
+      this.wasSent(target, true);
       this.lastSendAt = now;
       this.snapshotAt = now;
       this.stats.snapshots++;
       this.stats.messages += messages.length;
       await this.deliver(frames);
     } else if (this.online && this.sent !== undefined) {
-      const delta = this.changed ? forCaps(diffMessages(this.sent, target), this.caps) : [];
-      this.changed = false;
+      const delta = this.changed ? forCaps(this.delta(), this.caps) : [];
+      if (this.changed) this.wasSent(target, false);
       if (delta.length > 0) {
         const plan = planFrames(delta, { maxFrame: this.maxFrame });
         const frames = plan.encode(this.take(plan.frames));
-        this.sent = target;
         this.lastSendAt = now;
         this.stats.deltaFrames += frames.length;
         this.stats.messages += delta.length;
@@ -152,7 +210,7 @@ export class BoardSession {
    */
   private async maybeRetain(now: number): Promise<void> {
     if (!this.retainedDirty || now - this.lastRetainAt < this.retainEveryMs) return;
-    const state = this.sent !== undefined && this.online ? this.sent : this.desired;
+    const state = this.sent !== undefined && this.online ? { ...this.sent, pods: this.boardPods } : this.desired;
     const messages = forCaps(stateMessages(state), this.caps);
     const plan = planSnapshot(messages, { snapshot: this.snapshotCounter++ & 0xffff, maxFrame: this.maxFrame });
     const frames = plan.encode((this.seq - plan.frames) & 0xffff);

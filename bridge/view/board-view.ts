@@ -108,7 +108,9 @@ export class BoardView {
     if (d === undefined || d.pod !== pod || d.cluster !== cluster.name) {
       const split = this.config.lanes;
       const laneKey = split === 'workload' ? undefined : this.laneKey(cluster, pod, '');
-      d = { pod, seen: 0, cluster: cluster.name, shows: this.selection.shows(pod), handleKey: `${cluster.name}/${pod.uid}`, state: podState(pod), laneKey };
+      // The same pod in a new object keeps its key string (no new string to hash per event).
+      const handleKey = d !== undefined && d.cluster === cluster.name ? d.handleKey : `${cluster.name}/${pod.uid}`;
+      d = { pod, seen: 0, cluster: cluster.name, shows: this.selection.shows(pod), handleKey, state: podState(pod), laneKey };
       this.derivedCache.set(pod.uid, d);
     }
     d.seen = this.generation;

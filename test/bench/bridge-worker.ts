@@ -1,169 +1,193 @@
-// One measurement of bench:bridge, in its own process so RSS belongs to one contender:
-// `--mode podlights|baseline --pods N --updates M`. Prints one JSON line.
-//   podlights: the real bridge (lean reflectors -> view -> link), frames to a counting transport.
-//   baseline: the seed's way in the same harness: client-node's informer keeping full objects,
-//             one JSON {"action","pod","color"} message per event.
-import { CoreV1Api, makeInformer } from '@kubernetes/client-node';
-import type { V1Pod } from '@kubernetes/client-node';
+// One contender of bench:bridge in a process of its own (the simulator runs in another, see
+// bridge-sim.ts), so CPU and RSS are the contender's alone. `--mode podlights|baseline --url U
+// --pods N [--flush-ms F]`. Both hand what they send to the same sink (BenchSink: counts
+// messages and bytes, keeps nothing unless a latency run is recording).
+//   podlights: the real bridge (reflectors with lean maps -> view -> link), one board (60 LEDs,
+//              node lanes) that said HELLO through the sink.
+//   baseline:  the seed's way: client-node's informer keeping every full object (each watch
+//              event JSON.parse'd, then deserialised into V1Pod classes by ObjectSerializer),
+//              and per event one JSON {"action","pod","color"} message to the sink.
+// Talks to its parent over IPC: it says { synced } once the board (or handler) has every pod,
+// and answers { cmd: 'status', verify? } (events handled, sends, CPU; with verify the pods not
+// ready as the board has them), 'rss' (after a full GC), 'record' / 'recorded' (latency: the send
+// time of every pod change, decoded after recording stops), 'profile-start' / 'profile-stop'
+// (a CPU profile of that window), 'stop'.
 import { parseArgs } from 'node:util';
-import { SimCluster } from '../../bridge/sim/cluster.ts';
-import { R } from '../../bridge/sim/resources.ts';
-import { kubeconfigText } from '../../bridge/sim/kubeconfig.ts';
-import { fromKubeconfig } from '../../bridge/kube/connect.ts';
-import { Bridge } from '../../bridge/controller.ts';
-import { loadConfig } from '../../bridge/config/load.ts';
-import { MemoryTransport } from '../link/memory-transport.ts';
+import type { Transport, TransportEvents, TransportHealth } from '../../bridge/transports/types.ts';
 
-const { values } = parseArgs({ options: { mode: { type: 'string' }, pods: { type: 'string' }, updates: { type: 'string' } } });
+const { values } = parseArgs({ options: { mode: { type: 'string' }, url: { type: 'string' }, pods: { type: 'string' }, 'flush-ms': { type: 'string' } } });
 const mode = values.mode as 'podlights' | 'baseline';
 const podCount = Number(values.pods ?? 1000);
-const updates = Number(values.updates ?? 5000);
-
+const flushMs = Number(values['flush-ms'] ?? 10);
+const now = () => performance.timeOrigin + performance.now();
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const rss = () => {
   gc();
   gc();
   return process.memoryUsage().rss;
 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+let rssBase = 0;
 
-const sim = new SimCluster({ name: 'eu', controllers: false, historySize: updates * 2 + podCount * 2 + 1000 });
-await sim.start();
-const nodes = ['node-a', 'node-b', 'node-c'];
-const readyStatus = (ready: boolean) => ({
-  phase: 'Running',
-  conditions: [
-    { type: 'PodScheduled', status: 'True' },
-    { type: 'Ready', status: ready ? 'True' : 'False' },
-  ],
-  containerStatuses: [{ name: 'app', ready, restartCount: 0, image: 'demo/app:1', imageID: '', state: { running: { startedAt: '2026-01-01T00:00:00Z' } } }],
-});
-for (let i = 0; i < podCount; i++) {
-  const name = `app-${i}`;
-  sim.api.create(R.pods, {
-    metadata: { name, namespace: 'default', labels: { app: `app-${i % 20}`, blinkt: 'show', blinktColor: 'ffff00' } },
-    spec: { nodeName: nodes[i % 3], containers: [{ name: 'app', image: 'demo/app:1' }] },
-  } as never);
-  sim.api.patch(R.pods, 'default', name, 'merge', { status: readyStatus(true) }, { subresource: 'status' });
+/** Where both contenders' output goes. Keeps frames only while a latency run records. */
+class BenchSink implements Transport {
+  readonly name = 'bench';
+  events: TransportEvents | undefined;
+  sends = 0;
+  bytes = 0;
+  recording: [number, Uint8Array][] | undefined;
+
+  async start(events: TransportEvents): Promise<void> {
+    this.events = events;
+  }
+  async stop(): Promise<void> {}
+  async send(_boardId: string, frames: Uint8Array[]): Promise<void> {
+    this.sends += frames.length;
+    for (const f of frames) {
+      this.bytes += f.length;
+      if (this.recording) this.recording.push([now(), f]);
+    }
+  }
+  async retainSnapshot(): Promise<void> {}
+  health(): TransportHealth {
+    return { name: this.name, state: 'up', detail: 'bench sink', counters: { frames: this.sends } };
+  }
 }
-const rssSim = rss();
-const heapSim = process.memoryUsage().heapUsed;
-const [source] = fromKubeconfig({ text: kubeconfigText([{ name: 'eu', url: sim.url }]) });
 
-let seen = 0; // update events the contender has fully handled
-let sends = 0;
-let stop: () => Promise<void>;
+const sink = new BenchSink();
+// Node's own, the TypeScript loader's and the contender's code (loaded before the base is taken):
+// the figure is what the contender holds for the cluster (caches, buffers, display states).
+if (mode === 'podlights') {
+  await import('../../bridge/controller.ts');
+  await import('../../protocol/index.ts');
+}
+await import('@kubernetes/client-node');
+await import('../../bridge/kube/connect.ts');
+await import('../../bridge/config/load.ts');
+rssBase = rss();
+const t0 = now();
+let events: () => number;
 let synced: () => boolean;
-let lastSendAt = 0;
-// Sync time runs from the contender's start (its first list) to the board (or handler) having every pod.
-const t0 = performance.now();
+let notReady: () => number;
+/** Recorded frames to [at, podIndex, ready] (after recording: decoding costs nothing measured). */
+let decodeRecorded: (rec: [number, Uint8Array][]) => [number, number, boolean][];
+let stop: () => Promise<void>;
+const podIndex = (name: string) => Number(name.slice(name.lastIndexOf('-') + 1));
 
 if (mode === 'podlights') {
-  const transport = new MemoryTransport();
-  const origSend = transport.send.bind(transport);
-  transport.send = async (id, frames) => {
-    sends += frames.length;
-    lastSendAt = performance.now();
-    return origSend(id, frames);
-  };
+  const { Bridge } = await import('../../bridge/controller.ts');
+  const { fromKubeconfig } = await import('../../bridge/kube/connect.ts');
+  const { kubeconfigText } = await import('../../bridge/sim/kubeconfig.ts');
+  const { loadConfig } = await import('../../bridge/config/load.ts');
+  const { decode, MSG, POD_STATE } = await import('../../protocol/index.ts');
+  const [source] = fromKubeconfig({ text: kubeconfigText([{ name: 'eu', url: values.url! }]) });
   const config = loadConfig({ env: {} });
   const boardDefaults = { ...config.boardDefaults, lanes: 'node' as const };
-  const bridge = new Bridge({ clusters: [source], transports: [transport], boards: [], boardDefaults, flushMs: 10, viewDebounceMs: 5 });
+  const bridge = new Bridge({ clusters: [source], transports: [sink], boards: [], boardDefaults, flushMs });
   await bridge.start();
-  const board = transport.connect('bench', 60, 1024);
-  synced = () => Object.keys(board.state?.pods ?? {}).length === Math.min(podCount, 65536);
+  sink.events!.hello('bench', { type: MSG.HELLO, protoMin: 1, protoMax: 1, ledCount: 60, maxFrame: 1024, caps: 0x3f, boardId: 'bench', profile: 'virtual-60', firmware: 'bench' }, sink);
+  const cluster = bridge.clusters[0];
+  const shown = () => bridge.link.shownPods('bench') ?? {};
+  events = () => cluster.statuses().reduce((n, s) => n + (s.path === '/api/v1/pods' ? s.counters.events : 0), 0);
+  synced = () => Object.keys(shown()).length === Math.min(podCount, 65535);
+  notReady = () => Object.values(shown()).filter((p) => p.state === POD_STATE.NOT_READY).length;
+  decodeRecorded = (rec) => {
+    // Handles stand for pods by the view's keys (cluster/uid): map them back to pod names.
+    const keys = bridge.link.shownPodKeys('bench') ?? {};
+    const names = new Map<string, string>();
+    for (const p of cluster.state().pods.values()) names.set(`eu/${p.uid}`, p.name);
+    const out: [number, number, boolean][] = [];
+    for (const [at, frame] of rec) {
+      const f = decode(frame);
+      if (!f.ok) continue;
+      for (const m of f.messages) {
+        if (m.type !== MSG.POD_STATE && m.type !== MSG.POD_ADD) continue;
+        const name = names.get(keys[m.pod] ?? '');
+        if (name !== undefined) out.push([at, podIndex(name), m.state === POD_STATE.RUNNING]);
+      }
+    }
+    return out;
+  };
   stop = () => bridge.stop();
-  // "handled" for podlights: the board shows the expected readiness of every pod.
-  (globalThis as { dbg?: () => string }).dbg = () => `board pods ${Object.keys(board.state?.pods ?? {}).length} known ${bridge.clusters[0].state().pods.size} groups ${Object.keys(board.state?.groups ?? {}).length} resyncs ${board.resyncs.length} stats ${JSON.stringify(bridge.link.boards()[0]?.stats)}`;
-  (globalThis as { notReadyOnBoard?: () => number }).notReadyOnBoard = () => Object.values(board.state?.pods ?? {}).filter((p) => p.state === 3).length;
 } else {
-  const api = source.kubeConfig.makeApiClient(CoreV1Api);
-  const informer = makeInformer<V1Pod>(source.kubeConfig, '/api/v1/pods', () => api.listPodForAllNamespaces());
-  const out: string[] = [];
-  let count = 0;
+  const { CoreV1Api, KubeConfig, makeInformer } = await import('@kubernetes/client-node');
+  const { kubeconfigText } = await import('../../bridge/sim/kubeconfig.ts');
+  type V1Pod = import('@kubernetes/client-node').V1Pod;
+  const kc = new KubeConfig();
+  kc.loadFromString(kubeconfigText([{ name: 'eu', url: values.url! }]));
+  const api = kc.makeApiClient(CoreV1Api);
+  const informer = makeInformer<V1Pod>(kc, '/api/v1/pods', () => api.listPodForAllNamespaces({ labelSelector: 'blinkt=show' }), 'blinkt=show');
+  let updates = 0;
+  let added = 0;
   const emit = (action: string, pod: V1Pod) => {
     const labels = pod.metadata?.labels ?? {};
-    if (labels.blinkt !== 'show') return;
-    const msg = JSON.stringify({ action, pod: pod.metadata?.name, color: labels.blinktColor });
-    out.push(msg);
-    if (out.length > 1000) out.length = 0; // "sent"
-    sends++;
-    lastSendAt = performance.now();
+    void sink.send('bench', [Buffer.from(JSON.stringify({ action, pod: pod.metadata?.name, color: labels.blinktColor }))]);
   };
+  const isReady = (p: V1Pod) => p.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
   informer.on('add', (p) => {
-    count++;
+    added++;
     emit('add', p);
   });
   informer.on('update', (p) => {
-    seen++;
-    emit(p.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' ? 'ready' : 'notready', p);
+    updates++;
+    const ready = isReady(p);
+    emit(ready ? 'ready' : 'notready', p);
   });
   informer.on('delete', (p) => emit('remove', p));
   informer.on('error', () => {});
   await informer.start();
-  synced = () => count >= podCount;
+  events = () => updates;
+  synced = () => added >= podCount;
+  // The baseline keeps no display state of its own: its cache says what it sent last.
+  notReady = () => informer.list().filter((p) => !isReady(p)).length;
+  decodeRecorded = (rec) =>
+    rec.flatMap(([at, frame]) => {
+      const m = JSON.parse(Buffer.from(frame).toString()) as { action: string; pod: string };
+      return m.action === 'ready' || m.action === 'notready' ? [[at, podIndex(m.pod), m.action === 'ready'] as [number, number, boolean]] : [];
+    });
   stop = () => informer.stop();
 }
 
 for (let k = 0; !synced(); k++) {
-  await sleep(10);
-  if (k === 6000) throw new Error(`${mode} never synced: ${(globalThis as { dbg?: () => string }).dbg?.() ?? ''}`);
+  await new Promise((r) => setTimeout(r, 10));
+  if (k === 12_000) throw new Error(`${mode} never synced`);
 }
-const syncMs = performance.now() - t0;
-const rssSynced = rss();
-const heapSynced = process.memoryUsage().heapUsed;
-
-// Throughput: a burst of readiness flips across all pods; done when the contender has handled
-// the last one (podlights: the board shows it; baseline: the informer delivered every event).
-const flips = new Array<boolean>(podCount).fill(true);
-const cpuStart = process.cpuUsage();
-const burstStart = performance.now();
-const seenBefore = seen;
-for (let i = 0; i < updates; i++) {
-  const p = i % podCount;
-  flips[p] = !flips[p];
-  sim.api.patch(R.pods, 'default', `app-${p}`, 'merge', { status: readyStatus(flips[p]) }, { subresource: 'status' });
-  if (i % 500 === 499) await sleep(0); // let the server stream
+const syncMs = now() - t0;
+// RSS after a full GC, asked for outside the CPU windows (a forced GC is not the contender's cost).
+const status = (withRss = false, verify = false) => {
+  const cpu = process.cpuUsage();
+  return { events: events(), sends: sink.sends, bytes: sink.bytes, cpuMs: (cpu.user + cpu.system) / 1000, rssOverBase: withRss ? rss() - rssBase : 0, notReady: verify ? notReady() : -1 };
+};
+// CPU profile of one window (the burst), not of start-up: `node --cpu-prof` would be mostly the
+// module loader's.
+const { Session } = await import('node:inspector/promises');
+const { writeFileSync, mkdirSync } = await import('node:fs');
+const profiler = new Session();
+async function profile(m: { cmd: string; file?: string }): Promise<void> {
+  if (m.cmd === 'profile-start') {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+    await profiler.post('Profiler.start');
+  } else {
+    const { profile } = await profiler.post('Profiler.stop');
+    mkdirSync(m.file!.slice(0, m.file!.lastIndexOf('/')), { recursive: true });
+    writeFileSync(m.file!, JSON.stringify(profile));
+    profiler.disconnect();
+  }
+  process.send!({});
 }
-const expectNotReady = flips.filter((f) => !f).length;
-const done = () =>
-  mode === 'podlights'
-    ? (globalThis as unknown as { notReadyOnBoard: () => number }).notReadyOnBoard() === expectNotReady
-    : seen - seenBefore >= updates;
-while (!done()) await sleep(2);
-const burstMs = performance.now() - burstStart;
-
-// Latency: one write, then the first frame (or message) that leaves afterwards.
-const latencies: number[] = [];
-for (let i = 0; i < 200; i++) {
-  const p = i % podCount;
-  flips[p] = !flips[p];
-  const before = sends;
-  const start = performance.now();
-  sim.api.patch(R.pods, 'default', `app-${p}`, 'merge', { status: readyStatus(flips[p]) }, { subresource: 'status' });
-  while (sends === before) await sleep(0);
-  latencies.push(lastSendAt - start);
-}
-const cpu = process.cpuUsage(cpuStart);
-const rssEnd = rss();
-await stop();
-await sim.stop();
-console.log(
-  JSON.stringify({
-    mode,
-    pods: podCount,
-    updates,
-    syncMs: Math.round(syncMs),
-    burstMs: Math.round(burstMs),
-    eventsPerS: Math.round(updates / (burstMs / 1000)),
-    p50: +percentile(latencies, 50).toFixed(2),
-    p99: +percentile(latencies, 99).toFixed(2),
-    sends,
-    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
-    rssSimMB: +(rssSim / 1048576).toFixed(1),
-    rssBridgeMB: +((Math.max(rssSynced, rssEnd) - rssSim) / 1048576).toFixed(1),
-    heapBridgeMB: +((heapSynced - heapSim) / 1048576).toFixed(1),
-  }),
-);
-process.exit(0);
+process.on('message', (m: { cmd: string; file?: string; verify?: boolean }) => {
+  if (m.cmd.startsWith('profile')) void profile(m);
+  else if (m.cmd === 'status') process.send!(status(false, m.verify));
+  else if (m.cmd === 'rss') process.send!(status(true));
+  else if (m.cmd === 'record') {
+    sink.recording = [];
+    process.send!({});
+  } else if (m.cmd === 'recorded') {
+    const rec = sink.recording ?? [];
+    sink.recording = undefined;
+    process.send!({ changes: decodeRecorded(rec) });
+  }
+  else if (m.cmd === 'stop') void stop().then(() => process.exit(0));
+});
+process.send!({ syncMs, ...status(true) });

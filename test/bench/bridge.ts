@@ -1,48 +1,258 @@
-// `npm run bench:bridge`: the bridge against the simulator, podlights and a naive baseline
-// (client-node's informer with full objects, one JSON message per event, as the seed does),
-// measured in the same harness, each contender in its own process so RSS is its own.
-// Figures: sync time, events/s through a burst of readiness flips, p50/p99 latency from a
-// simulator write to the first frame (or message) leaving, CPU time, RSS over the simulator's.
-// Last line: `bridge-speedup: N` = baseline burst time / podlights burst time at 10,000 pods.
-import { spawnSync } from 'node:child_process';
+// `npm run bench:bridge`: podlights against a naive baseline, each contender in a process of its
+// own and the simulator in a third (bridge-sim.ts), so CPU and RSS are the contender's alone.
+// Both read the same simulator, send to the same sink (bridge-worker.ts), and get the same
+// warm-up. What the baseline does per event: client-node's informer JSON.parses the watch line,
+// deserialises it into V1Pod classes and keeps the full object; its handler reads the Ready
+// condition and sends one JSON message. podlights: the real bridge (lean reflectors, view, link)
+// with one 60-LED board in node lanes, flush window 20 ms (the demo's).
+//
+// Per pod count (1,000 / 10,000 / 50,000): CPU per event over a burst of readiness flips (warm-up
+// first; the window ends once the contender handled every event and went quiet), RSS over Node's
+// own once synced, sends, and latency from a simulator write to the frame carrying it leaving,
+// p50/p99, with the simulator writing at 1,000 events/s. Then the DaemonSet mode: the compiled
+// bridge (`node dist/bin/podlights.js bridge --node`, as the image starts it) with 110 pods on its
+// node and 10,000 in the cluster, whole-process RSS. Last line: `bridge-cpu-ratio: N` = baseline
+// CPU per event / podlights CPU per event at 10,000 pods (the middle size with --small).
+//
+// BENCH_CPU_PROF=DIR writes a CPU profile of each contender's burst there (DIR/<mode>-<pods>.cpuprofile).
+//
+// `--small` (or BENCH_SMALL=1, what CI runs): 300 / 1,000 / 3,000 pods, fewer events; the same
+// figures, for the output contract only.
+import { fork, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
-interface Result {
-  mode: string;
-  pods: number;
-  updates: number;
-  syncMs: number;
-  burstMs: number;
-  eventsPerS: number;
-  p50: number;
-  p99: number;
-  sends: number;
-  cpuMs: number;
-  rssSimMB: number;
-  rssBridgeMB: number;
-}
+const small = process.argv.includes('--small') || process.env.BENCH_SMALL === '1';
+const sizes = small ? [300, 1000, 3000] : [1000, 10_000, 50_000];
+const mid = sizes[1];
+// For working on one figure: BENCH_ONLY=podlights:10000 runs that contender at that size only.
+const only = process.env.BENCH_ONLY?.split(':');
+const updates = small ? 1000 : 10_000;
+const warmup = small ? 300 : 2000;
+const latencyEvents = small ? 500 : 3000;
+const RATE = 1000;
+const FLUSH_MS = 20;
+const daemonSet = small ? { cluster: 1000, onNode: 110 } : { cluster: 10_000, onNode: 110 };
 
-function measure(mode: string, pods: number, updates: number): Result {
-  const r = spawnSync(process.execPath, ['--expose-gc', 'bin/run.js', 'test/bench/bridge-worker.ts', '--mode', mode, '--pods', String(pods), '--updates', String(updates)], {
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
-  const line = r.stdout.trim().split('\n').pop() ?? '';
-  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`${mode} ${pods}: ${r.stderr || r.stdout}`);
-  return JSON.parse(line) as Result;
-}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const percentile = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] : NaN);
+const mb = (b: number) => +(b / 1048576).toFixed(1);
 
-const rows: Result[] = [];
-for (const pods of [1000, 10_000]) {
-  for (const mode of ['baseline', 'podlights']) {
-    const r = measure(mode, pods, 10_000);
-    rows.push(r);
-    console.log(
-      `${mode.padEnd(9)} ${String(pods).padStart(6)} pods: sync ${r.syncMs} ms, burst of ${r.updates} updates ${r.burstMs} ms (${r.eventsPerS} events/s), ` +
-        `${r.sends} sends, latency p50 ${r.p50} ms p99 ${r.p99} ms, cpu ${r.cpuMs} ms, RSS +${r.rssBridgeMB} MB (sim ${r.rssSimMB} MB)`,
-    );
+/** A child on IPC: ask() sends a message and resolves with its next answer. */
+class Child {
+  private waiting: ((m: never) => void)[] = [];
+  readonly first: Promise<Record<string, never>>;
+  err = '';
+
+  constructor(readonly proc: ChildProcess) {
+    this.first = new Promise((resolve, reject) => {
+      this.waiting.push(resolve as never);
+      proc.on('exit', (code) => {
+        if (code !== 0) reject(new Error(`${proc.spawnargs.slice(-6).join(' ')} exited ${code}: ${this.err.slice(-1500)}`));
+      });
+    });
+    proc.stderr?.on('data', (d) => (this.err += d));
+    proc.on('message', (m) => this.waiting.shift()?.(m as never));
+  }
+
+  ask<T>(msg: object): Promise<T> {
+    return new Promise<T>((resolve) => {
+      this.waiting.push(resolve as never);
+      this.proc.send(msg);
+    });
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise((r) => this.proc.once('exit', r));
+    this.proc.send({ cmd: 'stop' });
+    await Promise.race([exited, sleep(5000)]);
+    this.proc.kill();
   }
 }
-const at = (mode: string) => rows.find((r) => r.mode === mode && r.pods === 10_000)!;
-console.log(`sends ratio at 10,000 pods (baseline/podlights): ${(at('baseline').sends / at('podlights').sends).toFixed(1)}`);
-console.log(`memory ratio at 10,000 pods (baseline/podlights RSS): ${(at('baseline').rssBridgeMB / Math.max(0.1, at('podlights').rssBridgeMB)).toFixed(2)}`);
-console.log(`bridge-speedup: ${(at('baseline').burstMs / at('podlights').burstMs).toFixed(2)}`);
+
+const tsChild = (script: string, args: string[], execArgv: string[] = []) =>
+  new Child(fork('bin/run.js', [script, ...args], { execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] }));
+
+interface Status {
+  events: number;
+  sends: number;
+  bytes: number;
+  cpuMs: number;
+  rssOverBase: number;
+}
+
+async function startSim(pods: number, nodes: number): Promise<{ sim: Child; url: string; podBytes: number }> {
+  const sim = tsChild('test/bench/bridge-sim.ts', ['--pods', String(pods), '--nodes', String(nodes), '--history', String(pods * 2 + 100_000)]);
+  const hello = (await sim.first) as unknown as { url: string; podBytes: number };
+  return { sim, ...hello };
+}
+
+/**
+ * Waits until the contender handled `events` watch events and sent nothing for two polls, then
+ * checks that it shows `notReady` pods not ready (the cluster's count after the writes); a
+ * contender still catching up is waited for. The count over its pods runs only then, so it costs
+ * neither contender much.
+ */
+async function quiet(worker: Child, events: number, notReady: number): Promise<Status> {
+  let last = await worker.ask<Status>({ cmd: 'status' });
+  for (let stable = 0; ; ) {
+    await sleep(100);
+    const s = await worker.ask<Status>({ cmd: 'status' });
+    stable = s.events >= events && s.sends === last.sends ? stable + 1 : 0;
+    last = s;
+    if (stable >= 2 && (await worker.ask<Status & { notReady: number }>({ cmd: 'status', verify: true })).notReady === notReady) return last;
+  }
+}
+
+interface Row {
+  mode: string;
+  pods: number;
+  syncMs: number;
+  cpuPerEventUs: number;
+  eventsPerS: number;
+  rssMB: number;
+  sends: number;
+  p50: number;
+  p99: number;
+  lost: number;
+}
+
+async function contender(mode: string, pods: number, sim: Child, url: string, profile: string | undefined): Promise<Row> {
+  const execArgv = ['--expose-gc'];
+  const worker = tsChild('test/bench/bridge-worker.ts', ['--mode', mode, '--url', url, '--pods', String(pods), '--flush-ms', String(FLUSH_MS)], execArgv);
+  const synced = (await worker.first) as unknown as Status & { syncMs: number };
+  // Warm-up, the same for both.
+  const at0 = await worker.ask<Status>({ cmd: 'status' });
+  const w = await sim.ask<{ notReady: number }>({ cmd: 'flips', count: warmup });
+  const warm = await quiet(worker, at0.events + warmup, w.notReady);
+  if (profile) await worker.ask({ cmd: 'profile-start' });
+  // The burst: CPU per event from the first write until the contender shows the last one.
+  const t = performance.now();
+  const { notReady } = await sim.ask<{ notReady: number }>({ cmd: 'flips', count: updates });
+  const done = await quiet(worker, warm.events + updates, notReady);
+  const burstMs = performance.now() - t - 200; // the quiet check's own wait
+  if (profile) await worker.ask({ cmd: 'profile-stop', file: `${profile}-${pods}.cpuprofile` });
+  const afterBurst = await worker.ask<Status>({ cmd: 'rss' });
+  // Latency at a steady 1,000 events/s.
+  await worker.ask({ cmd: 'record' });
+  const { writes, notReady: after } = await sim.ask<{ writes: [number, boolean, number][]; notReady: number }>({ cmd: 'flips', count: latencyEvents, rate: RATE });
+  await quiet(worker, done.events + latencyEvents, after);
+  const afterLatency = await worker.ask<Status>({ cmd: 'rss' });
+  const { changes } = await worker.ask<{ changes: [number, number, boolean][] }>({ cmd: 'recorded' });
+  const byPod = new Map<number, [number, boolean][]>();
+  for (const [at, pod, ready] of changes) {
+    const list = byPod.get(pod) ?? [];
+    list.push([at, ready]);
+    byPod.set(pod, list);
+  }
+  const latencies: number[] = [];
+  let lost = 0;
+  for (const [pod, ready, at] of writes) {
+    const sent = byPod.get(pod)?.find(([t, r]) => t >= at && r === ready);
+    if (sent) latencies.push(sent[0] - at);
+    else lost++;
+  }
+  await worker.stop();
+  return {
+    mode,
+    pods,
+    syncMs: Math.round(synced.syncMs),
+    cpuPerEventUs: +(((done.cpuMs - warm.cpuMs) * 1000) / updates).toFixed(1),
+    eventsPerS: Math.round(updates / (burstMs / 1000)),
+    rssMB: mb(Math.max(synced.rssOverBase, afterBurst.rssOverBase, afterLatency.rssOverBase)),
+    sends: done.sends - warm.sends,
+    p50: +percentile(latencies, 50).toFixed(2),
+    p99: +percentile(latencies, 99).toFixed(2),
+    lost,
+  };
+}
+
+/** The DaemonSet mode as the image runs it: compiled JS, `bridge --node`, whole-process RSS. */
+async function daemonSetRss(): Promise<{ rssMB: number; peakMB: number; built: string }> {
+  const nodes = Math.ceil(daemonSet.cluster / daemonSet.onNode);
+  const { sim, url } = await startSim(daemonSet.cluster, nodes);
+  // Inside node_modules/.cache: the compiled tree resolves the packages it does not bundle from
+  // the repository's node_modules, as the image's /app/dist does from /app/node_modules.
+  mkdirSync('node_modules/.cache', { recursive: true });
+  const dir = mkdtempSync(join('node_modules/.cache', 'podlights-bench-'));
+  try {
+    let entry = 'dist/bin/podlights.js';
+    let built = 'dist/ (npm run build)';
+    try {
+      readFileSync(entry);
+    } catch {
+      // No dist/ here: build it into the temporary directory the way `npm run build` does.
+      const b = spawn(process.execPath, ['bin/run.js', 'tools/build-dist.ts', '--out', join(dir, 'dist')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      b.stderr.on('data', (d) => (err += d));
+      const code = await new Promise((r) => b.on('exit', r));
+      if (code !== 0) throw new Error(`build-dist failed: ${err.slice(-1000)}`);
+      entry = join(dir, 'dist/bin/podlights.js');
+      built = 'tools/build-dist.ts into a temporary dist/';
+    }
+    const kubeconfig = resolve(dir, 'kubeconfig');
+    const { kubeconfigText } = await import('../../bridge/sim/kubeconfig.ts');
+    writeFileSync(kubeconfig, kubeconfigText([{ name: 'eu', url }]));
+    const bridge = spawn(process.execPath, [resolve(entry), 'bridge', '--kubeconfig', kubeconfig, '--node', 'node-0', '--broker-port', '0', '--http-port', '0'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, PODLIGHTS_LOG_FORMAT: 'json' },
+    });
+    let log = '';
+    bridge.stderr.on('data', (d) => (log += d));
+    const vm = (field: string) => {
+      const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${bridge.pid}/status`, 'utf8'));
+      return m ? Number(m[1]) * 1024 : NaN;
+    };
+    // Synced once every pod watch listed; then let it settle and flip pods on its node.
+    for (let k = 0; !/is healthy/.test(log); k++) {
+      if (bridge.exitCode !== null || k > 600) throw new Error(`bridge --node did not get healthy: ${log.slice(-1500)}`);
+      await sleep(100);
+    }
+    await sim.ask({ cmd: 'flips', count: daemonSet.cluster });
+    await sleep(2000);
+    const rss = vm('VmRSS');
+    const peak = vm('VmHWM');
+    bridge.kill('SIGTERM');
+    await new Promise((r) => bridge.once('exit', r));
+    return { rssMB: mb(rss), peakMB: mb(peak), built };
+  } finally {
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const profileDir = process.env.BENCH_CPU_PROF;
+const rows: Row[] = [];
+if (only) {
+  const pods = Number(only[1] ?? mid);
+  const { sim, url } = await startSim(pods, 3);
+  console.log(await contender(only[0], pods, sim, url, profileDir && join(profileDir, only[0])));
+  await sim.stop();
+  process.exit(0);
+}
+for (const pods of sizes) {
+  const { sim, url, podBytes } = await startSim(pods, 3);
+  console.log(`${pods} pods (${podBytes} bytes of JSON each) on 3 nodes, ${updates} updates after ${warmup} of warm-up, latency at ${RATE} events/s`);
+  for (const mode of ['baseline', 'podlights']) {
+    const r = await contender(mode, pods, sim, url, profileDir && join(profileDir, mode));
+    rows.push(r);
+    console.log(
+      `  ${mode.padEnd(9)} sync ${r.syncMs} ms, cpu ${r.cpuPerEventUs} us/event (${r.eventsPerS} events/s), RSS +${r.rssMB} MB, ${r.sends} sends, ` +
+        `latency p50 ${r.p50} ms p99 ${r.p99} ms${r.lost ? ` (${r.lost} writes never sent)` : ''}`,
+    );
+  }
+  await sim.stop();
+}
+const at = (mode: string, pods: number) => rows.find((r) => r.mode === mode && r.pods === pods)!;
+const [lo, , hi] = sizes;
+for (const mode of ['baseline', 'podlights']) {
+  console.log(`${mode} cpu per event ${hi} / ${lo} pods: ${(at(mode, hi).cpuPerEventUs / at(mode, lo).cpuPerEventUs).toFixed(2)} (podlights target <= 1.5)`);
+}
+console.log(`podlights latency p99 at ${RATE} events/s, ${mid} pods: ${at('podlights', mid).p99} ms (target <= flush ${FLUSH_MS} + 5 ms)`);
+console.log(`sends ratio at ${mid} pods (baseline/podlights): ${(at('baseline', mid).sends / at('podlights', mid).sends).toFixed(1)} (target >= 50)`);
+console.log(`RSS ratio at ${mid} pods (podlights/baseline, over Node's own): ${(at('podlights', mid).rssMB / at('baseline', mid).rssMB).toFixed(2)} (target <= 0.5)`);
+const ds = await daemonSetRss();
+console.log(`DaemonSet mode (compiled, bridge --node, ${daemonSet.onNode} pods on the node, ${daemonSet.cluster} in the cluster; ${ds.built}): RSS ${ds.rssMB} MB, peak ${ds.peakMB} MB (target <= 60)`);
+console.log(`bridge-cpu-ratio: ${(at('baseline', mid).cpuPerEventUs / at('podlights', mid).cpuPerEventUs).toFixed(2)}`);
+process.exit(0);
