@@ -4,7 +4,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterHealth, ClusterState, LeanNode, LeanPod, LeanWorkload, WorkloadKind } from './lean.ts';
 import { workloadKey } from './lean.ts';
-import { leanNode, leanPod, leanWorkload } from './normalize.ts';
+import { POD_FIELDS, leanNode, leanPod, leanWorkload } from './normalize.ts';
 import { KubeHttp } from './http.ts';
 import type { KubeHttpLimits } from './http.ts';
 import { Recovery, Reflector } from './reflector.ts';
@@ -81,6 +81,7 @@ export class ClusterWatch {
           fieldSelector,
           labelSelector,
           normalize: leanPod,
+          fields: POD_FIELDS,
           handlers: this.podHandlers(),
         }) as Reflector<unknown>,
       );
@@ -165,6 +166,11 @@ export class ClusterWatch {
    */
   private changedPods = new Map<string, LeanPod>();
   private structural = true;
+
+  /** Something changed that takes more than a patch of pod states (see takeChanges). */
+  structuralPending(): boolean {
+    return this.structural;
+  }
 
   takeChanges(): { structural: boolean; pods: LeanPod[] } {
     const out = { structural: this.structural, pods: [...this.changedPods.values()] };

@@ -8,6 +8,8 @@ import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { project } from './project.ts';
+import type { Shape } from './project.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw Kubernetes JSON */
 export type Obj = Record<string, any>;
@@ -63,6 +65,8 @@ export interface WatchOptions {
   /** Server-side timeout, seconds: the server ends the watch cleanly after it. */
   timeoutSeconds: number;
   onEvent: (type: string, object: Obj) => void;
+  /** Decode only these fields of each object (see project.ts); default: everything. */
+  fields?: Shape;
   /** The server accepted the watch (200 and headers in): the connection works. */
   onOpen?: () => void;
   signal: AbortSignal;
@@ -162,8 +166,8 @@ export class KubeHttp {
   }
 
   /** Reads a whole body, at most `max` bytes, before `deadline`. */
-  private body(res: IncomingMessage, max: number, what: string, deadline: number): Promise<string> {
-    return new Promise<string>((resolve, reject) => {
+  private body(res: IncomingMessage, max: number, what: string, deadline: number): Promise<Buffer> {
+    return new Promise<Buffer>((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
       const timer = setTimeout(() => fail(new KubeError('timeout', `${what}: the response did not finish within ${this.requestTimeoutMs} ms`)), Math.max(0, deadline - Date.now()));
@@ -184,22 +188,22 @@ export class KubeHttp {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve(Buffer.concat(chunks).toString('utf8'));
+        resolve(Buffer.concat(chunks));
       });
       res.on('error', (err) => fail(new KubeError('network', `${what}: ${err.message}`)));
       res.on('aborted', () => fail(new KubeError('network', `${what}: connection closed mid-response`)));
     });
   }
 
-  /** GET one JSON object. */
-  async get(path: string, query: Record<string, string | undefined> = {}, signal?: AbortSignal): Promise<Obj> {
+  /** GET one JSON object (only `fields` of it, when given). */
+  async get(path: string, query: Record<string, string | undefined> = {}, signal?: AbortSignal, fields?: Shape): Promise<Obj> {
     const what = `GET ${path}`;
     const deadline = Date.now() + this.requestTimeoutMs;
     const res = await this.open(path, query, signal, what);
-    const text = await this.body(res, this.maxResponseBytes, what, deadline);
-    if ((res.statusCode ?? 0) >= 300) throw statusError(res.statusCode ?? 0, text, what);
+    const bytes = await this.body(res, this.maxResponseBytes, what, deadline);
+    if ((res.statusCode ?? 0) >= 300) throw statusError(res.statusCode ?? 0, bytes.toString('utf8'), what);
     try {
-      return JSON.parse(text) as Obj;
+      return (fields ? project(bytes, fields) : JSON.parse(bytes.toString('utf8'))) as Obj;
     } catch (err) {
       throw new KubeError('decode', `${what}: not JSON: ${(err as Error).message}`);
     }
@@ -209,17 +213,18 @@ export class KubeHttp {
    * A complete list in pages of `pageSize` (limit/continue), so no single response is huge. A
    * continue token that expired (410) restarts the list from the start, as client-go does.
    */
-  async list(path: string, selectors: { labelSelector?: string; fieldSelector?: string }, signal?: AbortSignal): Promise<ListResult> {
+  async list(path: string, selectors: { labelSelector?: string; fieldSelector?: string }, signal?: AbortSignal, fields?: Shape): Promise<ListResult> {
+    const page: Shape | undefined = fields && { metadata: { resourceVersion: true, continue: true }, items: [fields] };
     for (let attempt = 0; ; attempt++) {
       const items: Obj[] = [];
       let cont: string | undefined;
       let resourceVersion = '';
       try {
         do {
-          const page = await this.get(path, { ...selectors, limit: String(this.pageSize), continue: cont }, signal);
-          for (const item of page.items ?? []) items.push(item);
-          resourceVersion = String(page.metadata?.resourceVersion ?? '');
-          cont = page.metadata?.continue || undefined;
+          const got = await this.get(path, { ...selectors, limit: String(this.pageSize), continue: cont }, signal, page);
+          for (const item of got.items ?? []) items.push(item);
+          resourceVersion = String(got.metadata?.resourceVersion ?? '');
+          cont = got.metadata?.continue || undefined;
         } while (cont);
         return { resourceVersion, items };
       } catch (err) {
@@ -249,10 +254,11 @@ export class KubeHttp {
       what,
     );
     if ((res.statusCode ?? 0) >= 300) {
-      const text = await this.body(res, 64 * 1024, what, Date.now() + this.requestTimeoutMs).catch(() => '');
-      throw statusError(res.statusCode ?? 0, text, what);
+      const text = await this.body(res, 64 * 1024, what, Date.now() + this.requestTimeoutMs).catch(() => Buffer.alloc(0));
+      throw statusError(res.statusCode ?? 0, text.toString('utf8'), what);
     }
     w.onOpen?.();
+    const eventFields: Shape | undefined = w.fields && { type: true, object: w.fields };
     await new Promise<void>((resolve, reject) => {
       let pending: Buffer[] = [];
       let pendingSize = 0;
@@ -267,7 +273,9 @@ export class KubeHttp {
         if (buf.length === 0) return;
         let ev: Obj;
         try {
-          ev = JSON.parse(buf.toString('utf8')) as Obj;
+          ev = (eventFields ? project(buf, eventFields) : JSON.parse(buf.toString('utf8'))) as Obj;
+          // An ERROR carries a Status, not the watched kind: read it whole.
+          if (eventFields && ev.type === 'ERROR') ev = JSON.parse(buf.toString('utf8')) as Obj;
         } catch (err) {
           return fail(new KubeError('decode', `${what}: an event is not JSON: ${(err as Error).message}`));
         }

@@ -2,14 +2,24 @@
 // JSON (strings), to the lean shapes in lean.ts. Everything not needed is left behind, so the
 // cache stays small (no managedFields, no specs, no annotations but one).
 import type { LeanNode, LeanPod, LeanWorkload, WorkloadKind } from './lean.ts';
+import type { Shape } from './project.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw and typed objects differ in shape */
 type Obj = Record<string, any>;
 
+/** Timestamps repeat (pods created in the same second, every event of one pod): parse each once. */
+const times = new Map<string, number>();
+
 function time(v: unknown): number {
   if (v instanceof Date) return v.getTime();
-  if (typeof v === 'string') return Date.parse(v) || 0;
-  return 0;
+  if (typeof v !== 'string') return 0;
+  let t = times.get(v);
+  if (t === undefined) {
+    if (times.size >= 4096) times.clear();
+    t = Date.parse(v) || 0;
+    times.set(v, t);
+  }
+  return t;
 }
 
 function controllerOf(meta: Obj): { kind: string; name: string } | undefined {
@@ -22,11 +32,62 @@ function isTrue(conditions: Obj[] | undefined, type: string): boolean {
   return (conditions ?? []).some((c) => c.type === type && c.status === 'True');
 }
 
+/**
+ * What leanPod reads of a pod, for project(): watch events and list pages of pods are decoded
+ * this far and no further (test/kube/project.test.ts holds the two together).
+ */
+export const POD_FIELDS: Shape = {
+  metadata: {
+    uid: true,
+    namespace: true,
+    name: true,
+    resourceVersion: true,
+    labels: true,
+    deletionTimestamp: true,
+    creationTimestamp: true,
+    ownerReferences: [{ kind: true, name: true, controller: true }],
+  },
+  spec: { nodeName: true },
+  status: {
+    phase: true,
+    conditions: [{ type: true, status: true, reason: true }],
+    initContainerStatuses: [{ state: { waiting: { reason: true } } }],
+    containerStatuses: [{ restartCount: true, state: { waiting: { reason: true } } }],
+  },
+};
+
+/** Shared by every pod with no waiting container (most of them): nothing to allocate. */
+const NOT_WAITING: string[] = [];
+
+function waitingReasons(into: string[], statuses: Obj[] | undefined): string[] {
+  if (statuses === undefined) return into;
+  for (const s of statuses) {
+    const reason = s?.state?.waiting?.reason;
+    if (typeof reason !== 'string') continue;
+    if (into === NOT_WAITING) into = [];
+    into.push(reason);
+  }
+  return into;
+}
+
 export function leanPod(o: Obj): LeanPod {
   const meta = o.metadata ?? {};
   const status = o.status ?? {};
-  const labels: Record<string, string> = { ...(meta.labels ?? {}) };
-  const statuses: Obj[] = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])];
+  const conditions: Obj[] | undefined = status.conditions;
+  // Decoded objects are the reflector's own (fresh from JSON): their labels are kept, not copied.
+  const labels: Record<string, string> = meta.labels ?? {};
+  let restarts = 0;
+  for (const s of (status.containerStatuses ?? []) as Obj[]) restarts += Number(s.restartCount) || 0;
+  let scheduled = Boolean(o.spec?.nodeName);
+  let ready = false;
+  let unschedulable = false;
+  for (const c of conditions ?? []) {
+    if (c.type === 'Ready') ready ||= c.status === 'True';
+    else if (c.type === 'PodScheduled') {
+      scheduled ||= c.status === 'True';
+      unschedulable ||= c.status === 'False' && c.reason === 'Unschedulable';
+    }
+  }
   return {
     uid: String(meta.uid ?? `${meta.namespace}/${meta.name}`),
     namespace: String(meta.namespace ?? 'default'),
@@ -34,11 +95,11 @@ export function leanPod(o: Obj): LeanPod {
     labels,
     nodeName: o.spec?.nodeName || undefined,
     phase: String(status.phase ?? 'Pending'),
-    scheduled: Boolean(o.spec?.nodeName) || isTrue(status.conditions, 'PodScheduled'),
-    ready: isTrue(status.conditions, 'Ready'),
-    unschedulable: ((status.conditions ?? []) as Obj[]).some((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable'),
-    waiting: statuses.map((s) => s.state?.waiting?.reason).filter((r): r is string => typeof r === 'string'),
-    restarts: (status.containerStatuses ?? []).reduce((n: number, s: Obj) => n + (Number(s.restartCount) || 0), 0),
+    scheduled,
+    ready,
+    unschedulable,
+    waiting: waitingReasons(waitingReasons(NOT_WAITING, status.initContainerStatuses), status.containerStatuses),
+    restarts,
     deleting: Boolean(meta.deletionTimestamp),
     owner: controllerOf(meta),
     revision: labels['pod-template-hash'] ?? labels['controller-revision-hash'],

@@ -15,6 +15,7 @@
 import type { Obj } from './http.ts';
 import { KubeError } from './http.ts';
 import type { KubeHttp } from './http.ts';
+import type { Shape } from './project.ts';
 
 export interface ReflectorHandlers<T> {
   /** An object appeared (first seen, or recreated under its name with a new uid). */
@@ -55,6 +56,8 @@ export interface ReflectorOptions<T> {
   fieldSelector?: string;
   labelSelector?: string;
   normalize: (raw: Obj) => T;
+  /** Decode only these fields of each object (what normalize reads; see project.ts). */
+  fields?: Shape;
   handlers: ReflectorHandlers<T>;
   /** Probe a watch that delivered nothing (not even a bookmark) for this long, ms (default 10 s). */
   probeAfterMs?: number;
@@ -289,7 +292,7 @@ export class Reflector<T> {
     this.status.counters.lists++;
     const started = Date.now();
     this.abort = new AbortController();
-    const list = await this.options.http.list(this.options.path, { labelSelector: this.options.labelSelector, fieldSelector: this.options.fieldSelector }, this.abort.signal);
+    const list = await this.options.http.list(this.options.path, { labelSelector: this.options.labelSelector, fieldSelector: this.options.fieldSelector }, this.abort.signal, this.options.fields);
     if (this.run.stopped) return '';
     this.replace(list.items);
     const relist = this.status.synced;
@@ -346,6 +349,7 @@ export class Reflector<T> {
         fieldSelector: this.options.fieldSelector,
         timeoutSeconds: seconds,
         signal: abort.signal,
+        fields: this.options.fields,
         onOpen: () => {
           opened = true;
           lastActivity = Date.now();
@@ -395,6 +399,7 @@ export class Reflector<T> {
         fieldSelector: this.options.fieldSelector,
         timeoutSeconds: 1,
         signal: abort.signal,
+        fields: this.options.fields,
         onEvent: (type, obj) => {
           if (type === 'BOOKMARK' || first !== undefined) return;
           first = String(obj?.metadata?.resourceVersion ?? '');
