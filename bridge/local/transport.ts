@@ -83,7 +83,7 @@ export class LocalTransport implements Transport {
       } catch (err) {
         // Bad settings (no such GPIO chip, unreadable device): say it, keep the board waiting.
         this.counters.openFailures++;
-        this.log(`local: ${spec.boardId}: ${sink.name}: ${(err as Error).message}`);
+        this.log(`local: ${spec.boardId}: ${sink.name} cannot open: ${(err as Error).message}`);
       }
     }
     if (this.state === 'stopped') {
@@ -92,7 +92,7 @@ export class LocalTransport implements Transport {
       return;
     }
     if (count === undefined || count < 1) {
-      if (!this.waiting.has(spec.boardId)) this.log(`local: ${spec.boardId}: LED count unknown yet (set ledCount, or the device must answer: ${spec.sinks.map((s) => s.health().detail).join('; ')}); retrying`);
+      if (!this.waiting.has(spec.boardId)) this.log(`local: ${spec.boardId}: cannot start yet, LED count unknown (set ledCount, or the device must answer: ${spec.sinks.map((s) => s.health().detail).join('; ')}); retrying`);
       this.waiting.set(spec.boardId, spec);
       return;
     }
@@ -170,8 +170,8 @@ export class LocalTransport implements Transport {
         const h = s.health();
         const before = this.sinkStates.get(s);
         this.sinkStates.set(s, h.state);
-        if (before !== undefined && before !== h.state) this.log(`local: ${b.id}: ${s.name} ${h.state === 'up' ? 'is back' : 'is down'}: ${h.detail}`);
-        else if (before === undefined && h.state !== 'up') this.log(`local: ${b.id}: ${s.name} is down: ${h.detail}`);
+        if (before !== undefined && before !== h.state) this.log(`local: ${b.id}: ${s.name} ${h.state === 'up' ? 'is back' : 'is down, cannot drive it'}: ${h.detail}`);
+        else if (before === undefined && h.state !== 'up') this.log(`local: ${b.id}: ${s.name} is down, cannot drive it: ${h.detail}`);
       }
     }
   }

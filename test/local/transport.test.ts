@@ -84,7 +84,7 @@ t.test('a configured USB light unplugged keeps its board, counted; the sink reco
   // The board renders the snapshot on its next tick; the write finds the device gone.
   await waitFor('the vanished device counted', () => transport.health().counters.vanished === 1);
   t.equal(transport.health().state, 'degraded', 'a sink down: degraded (readiness says so)');
-  await waitFor('the log to say it went away', () => lines.some((l) => /desk: usb:BS000078-3.1 is down: .*vanished/.test(l)));
+  await waitFor('the log to say it went away', () => lines.some((l) => /desk: usb:BS000078-3.1 is down, cannot drive it: .*vanished/.test(l)));
   light.plugged = true;
   await waitFor('the sink back', () => transport.health().state === 'up');
   t.ok(light.leds[0][1] > 0, 'the latest frame written on reconnect');
