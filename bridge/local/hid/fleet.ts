@@ -58,27 +58,26 @@ export class HidFleet {
     }
   }
 
+  /** Scans that failed (node-hid missing, the bus unreadable), and why the last one did. */
   errors = 0;
   lastError = '';
 
   private async scanOnce(): Promise<void> {
-    {
-      const backend = this.options.backend ?? nodeHid();
-      const kinds = this.options.kinds ?? ['blinkstick', 'blink1'];
-      const now = new Map<string, { kind: HidKind; serial: string }>();
-      const exclude = this.options.exclude ?? [];
-      for (const l of findLights(backend)) if (kinds.includes(l.kind) && l.serial && !exclude.includes(l.serial)) now.set(hidBoardId(l.kind, l.serial), l);
-      for (const [id, l] of now) {
-        if (this.present.has(id)) continue;
-        this.present.add(id);
-        const sink = new HidSink({ kind: l.kind, serial: l.serial, backend });
-        await this.options.add({ boardId: id, profile: `usb-${l.kind}`, settings: this.options.settings, sinks: [sink] });
-      }
-      for (const id of [...this.present]) {
-        if (now.has(id)) continue;
-        this.present.delete(id);
-        await this.options.remove(id);
-      }
+    const backend = this.options.backend ?? nodeHid();
+    const kinds = this.options.kinds ?? ['blinkstick', 'blink1'];
+    const exclude = this.options.exclude ?? [];
+    const now = new Map<string, { kind: HidKind; serial: string }>();
+    for (const l of findLights(backend)) if (kinds.includes(l.kind) && l.serial && !exclude.includes(l.serial)) now.set(hidBoardId(l.kind, l.serial), l);
+    for (const [id, l] of now) {
+      if (this.present.has(id)) continue;
+      this.present.add(id);
+      const sink = new HidSink({ kind: l.kind, serial: l.serial, backend });
+      await this.options.add({ boardId: id, profile: `usb-${l.kind}`, settings: this.options.settings, sinks: [sink] });
+    }
+    for (const id of [...this.present]) {
+      if (now.has(id)) continue;
+      this.present.delete(id);
+      await this.options.remove(id);
     }
   }
 }
