@@ -119,3 +119,21 @@ t.test('an unchanged frame is not clocked out again; data set only when it chang
   t.ok(lines.edges.length > 0 && edges > 0, 'a change goes out');
   t.equal(hex(decodeApa102(lines.takeBytes(23, 24), 8).pixels), hex(px));
 });
+
+t.test('close turns the LEDs off before releasing the lines', async (t) => {
+  const lines = new RecordingLines();
+  const sink = new Apa102GpioSink({ data: 23, clock: 24, lines });
+  await sink.open();
+  const chain = new Apa102Chain(8);
+  sink.write(new Uint8Array(24).fill(200));
+  chain.feed(lines.takeBytes(23, 24));
+  t.ok(chain.pixels.every((v) => v === 200));
+  await sink.close();
+  chain.feed(lines.takeBytes(23, 24));
+  t.ok(chain.pixels.every((v) => v === 0), 'dark: a stopped bridge leaves no stale state lit');
+  t.equal(lines.released, 1);
+  const idle = new Apa102GpioSink({ data: 23, clock: 24, lines });
+  await idle.open();
+  await idle.close();
+  t.equal(lines.edges.length, 0, 'nothing was shown: nothing to turn off');
+});

@@ -88,6 +88,8 @@ t.test('two devices by serial; unplug is counted, replug converges without a res
   await sa.close();
   await sb.close();
   t.equal(sa.health().state, 'stopped');
+  t.same([...a.leds, ...b.leds], new Array(16).fill([0, 0, 0]), 'closed: both lights turned off');
+  t.same([...a.problems, ...b.problems], [], 'with documented reports');
 });
 
 t.test('a sink for a device not plugged in yet waits for it', async (t) => {

@@ -30,8 +30,12 @@ export abstract class Apa102Sink implements PixelSink {
   /** The last frame clocked out: LEDs latch their colour, so an identical frame is skipped. */
   private last: Uint8Array | undefined;
 
+  /** LEDs of the last frame (close() turns that many off). */
+  private leds = 0;
+
   write(pixels: Uint8Array): void {
     if (!this.ready) return;
+    this.leds = Math.floor(pixels.length / 3);
     const bytes = apa102Frame(pixels);
     if (this.last && Buffer.from(this.last.buffer, this.last.byteOffset, this.last.byteLength).equals(bytes)) {
       this.counters.unchanged++;
@@ -49,7 +53,12 @@ export abstract class Apa102Sink implements PixelSink {
     }
   }
 
+  /**
+   * Turns the LEDs off, then lets go. APA102s latch their colour: without this a stopped bridge
+   * would leave the last state lit, which looks like a live cluster.
+   */
   async close(): Promise<void> {
+    if (this.ready && this.last) this.write(new Uint8Array(this.leds * 3));
     this.release();
     this.last = undefined;
   }

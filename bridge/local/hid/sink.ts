@@ -73,10 +73,12 @@ export class HidSink implements PixelSink {
     }
   }
 
+  /** Turns the light off, then lets go: a stopped bridge must not leave a stale state lit. */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
     this.timer = undefined;
+    if (this.handle && this.light && this.last) this.write(new Uint8Array(this.last.length));
     this.drop();
   }
 
