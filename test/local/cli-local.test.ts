@@ -51,7 +51,7 @@ t.test('boards --detect lists USB lights and WLED controllers, with the flag to 
   });
   t.teardown(() => new Promise<void>((resolve) => responder.destroy(() => resolve())));
   const lines: string[] = [];
-  const found = await printDetectedLights((l) => lines.push(l), { hid: bus, mdns: { timeoutMs: 800, mdns: { multicast: false, port: 0 } as never, to: { address: '127.0.0.1', port: socket.address().port } } });
+  const found = await printDetectedLights((l) => lines.push(l), { hid: bus, mdns: { timeoutMs: 2000, mdns: { multicast: false, port: 0 } as never, to: { address: '127.0.0.1', port: socket.address().port } } });
   t.same(found.map((f) => f.flag), ['--blinkstick BS000042-3.0', '--blinkstick 3a0b0c99', '--wled 127.0.0.9']);
   t.match(lines[0], /^kind\s+model\s+id\s+LEDs\s+drive it with$/);
   t.match(lines[1], /usb\s+blinkstick-square\s+BS000042-3.0\s+8\s+podlights bridge --blinkstick BS000042-3.0/);

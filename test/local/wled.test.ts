@@ -46,7 +46,7 @@ t.test('a frame over UDP on loopback, across packets, shows on push', async (t) 
 });
 
 t.test('keepalive holds realtime mode; after stop WLED times out back to its effect', async (t) => {
-  const wled = new StandInWled(30, 1000);
+  const wled = new StandInWled(30); // WLED's default realtime timeout, 2.5 s: 50 keepalive periods
   await wled.start();
   const sink = new WledSink({ host: '127.0.0.1', port: wled.ddpPort, httpUrl: wled.httpUrl, keepaliveMs: 50 });
   await sink.open();
@@ -113,7 +113,7 @@ t.test('discovery of _wled._tcp against a real mDNS responder on loopback', asyn
       }
     }
   });
-  const found = await discoverWled({ timeoutMs: 1500, mdns: { multicast: false, port: 0 } as never, to: { address: '127.0.0.1', port } });
+  const found = await discoverWled({ timeoutMs: 3000, mdns: { multicast: false, port: 0 } as never, to: { address: '127.0.0.1', port } });
   t.same(found, [
     { name: 'desk', host: 'desk.local', address: '127.0.0.1', port: 80 },
     { name: 'shelf', host: 'shelf.local', address: '127.0.0.2', port: 8080 },
