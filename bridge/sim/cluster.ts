@@ -7,6 +7,7 @@ import type { ControllerContext } from './controllers/context.ts';
 import { DaemonSetController } from './controllers/daemonset.ts';
 import { DeploymentController } from './controllers/deployment.ts';
 import { GarbageCollector } from './controllers/gc.ts';
+import { EventRecorder } from './controllers/events.ts';
 import { Kubelet } from './controllers/kubelet.ts';
 import { ControllerManager } from './controllers/manager.ts';
 import { NodeLifecycle } from './controllers/node-lifecycle.ts';
@@ -107,6 +108,7 @@ export class SimCluster {
         new StatefulSetController(ctx),
         new DaemonSetController(ctx),
         new GarbageCollector(ctx),
+        new EventRecorder(ctx),
       ]) this.manager.register(c);
       this.manager.start();
     }

@@ -53,6 +53,9 @@ export function settled(rs: KubeObject): boolean {
 function withoutHash(template: any): any {
   const t = clone(template ?? {});
   if (t.metadata?.labels) delete t.metadata.labels[HASH_LABEL];
+  // `kubectl rollout undo` sends the old template with "creationTimestamp": null, which the
+  // real controller (comparing Go structs) sees as unset: the old ReplicaSet must still match.
+  if (t.metadata && t.metadata.creationTimestamp == null) delete t.metadata.creationTimestamp;
   return t;
 }
 

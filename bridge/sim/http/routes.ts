@@ -7,6 +7,7 @@ import { groupVersion } from '../resources.ts';
 import type { KubeObject } from '../types.ts';
 import { itemJson, negotiate, objectJson, readJson, sendJson } from './io.ts';
 import type { ResourcePath } from './paths.ts';
+import { POD_STREAMS, servePodStream } from './pod-log.ts';
 import { toTable } from './tables.ts';
 
 const PATCH_TYPES: Record<string, PatchType> = {
@@ -35,6 +36,10 @@ export async function handleResource(opts: { api: SimApi; req: IncomingMessage; 
   const dryRun = q.getAll('dryRun').includes('All');
   const method = req.method ?? 'GET';
   const ns = p.namespace;
+  if (p.res.kind === 'Pod' && p.sub && POD_STREAMS.has(p.sub) && p.name !== undefined) {
+    req.resume();
+    return servePodStream({ api, req, res, url, namespace: String(ns), name: p.name, sub: p.sub });
+  }
   if (p.sub && p.sub !== 'status' && p.sub !== 'scale' && !(p.sub === 'binding' && p.res.kind === 'Pod')) {
     throw errors.notFound(p.res, `${p.name}/${p.sub}`);
   }

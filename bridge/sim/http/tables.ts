@@ -124,6 +124,30 @@ const COLUMNS = new Map<ResourceType, Column[]>([
   ]],
 ]);
 
+/** Events as the real server prints them: the object they are about, newest timestamps first in kubectl's sort. */
+function eventColumns(v1: boolean): Column[] {
+  const ref = (o: KubeObject): Record<string, any> => ((v1 ? o.regarding : o.involvedObject) as Record<string, any>) ?? {};
+  const last = (o: KubeObject): string | undefined => (v1 ? o.deprecatedLastTimestamp ?? o.eventTime : o.lastTimestamp ?? o.eventTime) as string | undefined;
+  const source = (o: KubeObject): string => {
+    const s = (v1 ? o.deprecatedSource : o.source) as Record<string, any> | undefined;
+    return s?.component ? `${s.component}${s.host ? `, ${s.host}` : ''}` : String((v1 ? o.reportingController : o.reportingComponent) ?? '');
+  };
+  return [
+    { name: 'Last Seen', type: 'string', description: 'Time when this Event was last seen.', cell: (o, now) => age(last(o), now) },
+    { name: 'Type', type: 'string', description: 'Type of this event (Normal, Warning).', cell: (o) => String(o.type ?? '') },
+    { name: 'Reason', type: 'string', description: 'Short, machine understandable string that gives the reason for this event being generated.', cell: (o) => String(o.reason ?? '') },
+    { name: 'Object', type: 'string', description: 'Object this event is about.', cell: (o) => `${String(ref(o).kind ?? '').toLowerCase()}/${ref(o).name ?? ''}` },
+    { name: 'Subobject', type: 'string', priority: 1, description: 'Subobject of the object this event is about.', cell: (o) => String(ref(o).fieldPath ?? '') },
+    { name: 'Source', type: 'string', priority: 1, description: 'Component reporting this event.', cell: source },
+    { name: 'Message', type: 'string', description: 'A human-readable description of the status of this operation.', cell: (o) => String((v1 ? o.note : o.message) ?? '') },
+    { name: 'First Seen', type: 'string', priority: 1, description: 'Time when this Event was first seen.', cell: (o, now) => age((v1 ? o.deprecatedFirstTimestamp ?? o.eventTime : o.firstTimestamp ?? o.eventTime) as string | undefined, now) },
+    { name: 'Count', type: 'string', priority: 1, description: 'Number of times this event has occurred.', cell: (o) => String((v1 ? o.deprecatedCount : o.count) ?? 1) },
+    { ...name, priority: 1 },
+  ];
+}
+COLUMNS.set(R.events, eventColumns(false));
+COLUMNS.set(R.eventsV1, eventColumns(true));
+
 const DEFAULT_COLUMNS: Column[] = [name, { ...ageCol, name: 'Created At', cell: (o) => String(o.metadata.creationTimestamp ?? '') }];
 
 export function toTable(opts: { res: ResourceType; items: KubeObject[]; resourceVersion?: string; continue?: string; remainingItemCount?: number; now: number }): Record<string, unknown> {
