@@ -31,8 +31,12 @@ function runtimeStage(): { install: string[]; entrypoint: string[]; cmd: string[
   return { install: run[1].trim().split(/\s+/), entrypoint: JSON.parse(entrypoint[1]), cmd: JSON.parse(cmd[1]) };
 }
 
+// tap puts its process-info loader into every child's NODE_OPTIONS (from the clone's
+// node_modules); the image has no such thing, so its processes start through `env -u`.
+const CLEAN = ['env', '-u', 'NODE_OPTIONS'];
+
 function sh(cmd: string[], cwd: string): SpawnSyncReturns<string> {
-  return spawnSync(cmd[0], cmd.slice(1), { cwd, encoding: 'utf8', timeout: 300_000 });
+  return spawnSync(CLEAN[0], [...CLEAN.slice(1), ...cmd], { cwd, encoding: 'utf8', timeout: 300_000 });
 }
 
 function rssMB(pid: number): string {
@@ -47,7 +51,7 @@ function rssMB(pid: number): string {
 
 /** A process of the image (stdout and stderr collected), killed at teardown if still running. */
 function launch(t: Test, cwd: string, cmd: string[], env: Record<string, string>) {
-  const child = spawn(cmd[0], cmd.slice(1), { cwd, env: { PATH: process.env.PATH, HOME: cwd, TMPDIR: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(CLEAN[0], [...CLEAN.slice(1), ...cmd], { cwd, env: { PATH: process.env.PATH, HOME: cwd, TMPDIR: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
