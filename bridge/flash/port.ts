@@ -54,7 +54,7 @@ export function explainOpenError(path: string, err: Error): FlashError {
   }
   if (/Cannot lock port|Resource temporarily unavailable|EBUSY|busy|EAGAIN/i.test(msg)) {
     const who = holders(path);
-    return new FlashError(`port ${path} is busy: ${who.length ? `${who.join(', ')} has it open` : 'another program has it open'} (a serial monitor, screen, an IDE or podlights bridge --serial); close it and try again`);
+    return new FlashError(`port ${path} is busy: ${who.length ? `${who.join(', ')} ${who.length > 1 ? 'have' : 'has'} it open` : 'another program has it open'} (a serial monitor, screen, an IDE or podlights bridge --serial); close it and try again`);
   }
   return new FlashError(`cannot open ${path}: ${msg.split('\n')[0]}`);
 }

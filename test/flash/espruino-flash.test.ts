@@ -6,36 +6,15 @@
 // `podlights provision` changes the WiFi without touching the code. The Pico profile (serial) is
 // verified by its HELLO.
 import t from 'tap';
-import type { Test } from 'tap';
 import vm from 'node:vm';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SerialPort } from 'serialport';
 import { getBoard } from '../../boards/index.ts';
 import { buildEspruinoBoard } from '../../firmware/build.ts';
 import { espruinoDevice, playSnapshot } from '../firmware/espruino-device.ts';
-import { EspruinoConsole } from './espruino-console.ts';
-import type { EspruinoEnv } from './espruino-console.ts';
-import { podlights, ptyPair, socatMissing } from './tools.ts';
+import { espruinoOnPty } from './boards-on-pty.ts';
+import { podlights, socatMissing } from './tools.ts';
 
 const missing = socatMissing();
 if (missing) console.log(`# skipping the Espruino flash tests: ${missing}`);
-
-async function espruinoOnPty(t: Test, env: EspruinoEnv): Promise<{ host: string; board: EspruinoConsole }> {
-  const dir = mkdtempSync(join(tmpdir(), 'podlights-espruino-'));
-  const pty = await ptyPair(dir, 'espruino');
-  const port = new SerialPort({ path: pty.board!, baudRate: 115200, autoOpen: false });
-  await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
-  const board = new EspruinoConsole(port, env);
-  t.teardown(async () => {
-    board.close();
-    await new Promise<void>((resolve) => port.close(() => resolve()));
-    await pty.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return { host: pty.host, board };
-}
 
 t.test('flash and provision an ESP32 running Espruino', { skip: missing ? `skipped: ${missing}` : false }, async (t) => {
   // CONSOLE USB: EspruinoTools sends unthrottled, as to an ESP32-S3 on native USB (on a UART it

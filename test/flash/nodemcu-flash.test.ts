@@ -7,16 +7,15 @@
 // changes, the compiled firmware does not.
 import t from 'tap';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getBoard } from '../../boards/index.ts';
 import { buildNodemcu } from '../../firmware/build.ts';
 import { standIns } from '../firmware/nodemcu-standins.ts';
 import { expected, mqttCalls, story } from '../firmware/nodemcu-story.ts';
 import { luaCliMissing, luaString, runLuaCli } from '../helpers/lua.ts';
-import { nodemcuConsole } from './nodemcu-console.ts';
-import { podlights, ptyPair, socatMissing } from './tools.ts';
+import { nodemcuOnPty } from './boards-on-pty.ts';
+import { podlights, socatMissing } from './tools.ts';
 
 const missing = socatMissing() ?? luaCliMissing('lua5.1');
 if (missing) console.log(`# skipping the NodeMCU flash tests: ${missing}`);
@@ -35,18 +34,10 @@ function bootFiles(spiffs: string, boardId: string): string[] {
 }
 
 t.test('flash and provision a NodeMCU board over a serial console', { skip: missing ? `skipped: ${missing}` : false }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'podlights-nodemcu-'));
-  const spiffs = join(dir, 'spiffs');
-  mkdirSync(spiffs);
-  writeFileSync(join(dir, 'console.lua'), nodemcuConsole(spiffs, Number(board.pins.data)));
-  const pty = await ptyPair(dir, 'nodemcu', `lua5.1 ${join(dir, 'console.lua')}`);
-  t.teardown(async () => {
-    await pty.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { host, spiffs } = await nodemcuOnPty(t, Number(board.pins.data));
 
   const password = 'pa ss"wörd\\1';
-  const r = await podlights(['flash', 'esp8266-nodemcu-ws2812', '--port', pty.host, '--board-id', 'desk-7', '--wifi-ssid', 'lab-net', '--mqtt-host', 'broker.lan', '--mqtt-port', '1884'], {
+  const r = await podlights(['flash', 'esp8266-nodemcu-ws2812', '--port', host, '--board-id', 'desk-7', '--wifi-ssid', 'lab-net', '--mqtt-host', 'broker.lan', '--mqtt-port', '1884'], {
     PODLIGHTS_WIFI_PASSWORD: password,
   });
   t.equal(r.code, 0, `flash exits 0 (stderr: ${r.stderr})`);
@@ -71,7 +62,7 @@ t.test('flash and provision a NodeMCU board over a serial console', { skip: miss
   t.equal(out[10], want[1], 'and so does the live frame');
 
   // Provisioning: new WiFi, no rebuild.
-  const p = await podlights(['provision', '--port', pty.host, '--wifi-ssid', 'other-net', '--wifi-password', 'another-pass', '--board-id', 'desk-7']);
+  const p = await podlights(['provision', '--port', host, '--wifi-ssid', 'other-net', '--wifi-password', 'another-pass', '--board-id', 'desk-7']);
   t.equal(p.code, 0, `provision exits 0 (stderr: ${p.stderr})`);
   t.match(p.stdout, /^provisioned \S+ in \d+\.\d s: podlights-fw\/0\.1\.0 desk-7\n$/, 'the board restarted with the new settings');
   t.equal(createHash('sha256').update(readFileSync(join(spiffs, 'podlights.lc'))).digest('hex'), createHash('sha256').update(lc).digest('hex'), 'the firmware did not change');

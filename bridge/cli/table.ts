@@ -1,0 +1,6 @@
+// Plain text tables for the command line: columns padded to their widest cell, no trailing blanks.
+
+export function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+}
