@@ -32,6 +32,8 @@ const waiting = (p: KubeObject | undefined) => (p?.status?.containerStatuses ?? 
 export class EventRecorder implements Controller {
   readonly name = 'events';
   private readonly pending = new Map<string, Pending>();
+  /** The events written, oldest first (namespace, name): trimming costs O(1) per event. */
+  private readonly written: Array<[string, string]> = [];
   private seq = 0;
 
   constructor(private readonly ctx: ControllerContext) {}
@@ -69,11 +71,10 @@ export class EventRecorder implements Controller {
       action: p.action, reason: p.reason, regarding: ref, note: p.message, type: p.type,
       deprecatedSource: { component: p.component, ...(p.host ? { host: p.host } : {}) }, deprecatedFirstTimestamp: now, deprecatedLastTimestamp: now, deprecatedCount: 1,
     });
-    for (const res of [R.events, R.eventsV1]) {
-      const all = this.ctx.store.list(res);
-      if (all.length <= EVENTS_KEPT) continue;
-      all.sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion));
-      for (const old of all.slice(0, all.length - EVENTS_KEPT)) this.ctx.api.delete(res, old.metadata.namespace, String(old.metadata.name));
+    this.written.push([namespace, name]);
+    while (this.written.length > EVENTS_KEPT) {
+      const [ns, old] = this.written.shift()!;
+      for (const res of [R.events, R.eventsV1]) if (this.ctx.store.get(res, ns, old)) this.ctx.api.delete(res, ns, old);
     }
   }
 
