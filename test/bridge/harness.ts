@@ -69,10 +69,11 @@ spec:
 `;
 
 /** A virtual board (the real firmware core) connected over MQTT like a real board. */
-export async function mqttBoard(options: { url: string; boardId: string; password?: string; sayHello?: boolean }): Promise<{ board: VirtualBoard; client: MqttBoardClient; stop(): Promise<void> }> {
+export async function mqttBoard(options: { url: string; boardId: string; password?: string; sayHello?: boolean; ledCount?: number; onFrame?: (frame: Uint8Array, source: string) => void }): Promise<{ board: VirtualBoard; client: MqttBoardClient; stop(): Promise<void> }> {
   let client: MqttBoardClient | undefined;
   const board = new VirtualBoard({
     boardId: options.boardId,
+    ledCount: options.ledCount,
     onSend: (frame) => client?.sendUpstream(frame, frame[6] === MSG.RESYNC ? 'resync' : 'hello'),
   });
   const hello = () => {
@@ -83,7 +84,12 @@ export async function mqttBoard(options: { url: string; boardId: string; passwor
     boardId: options.boardId,
     password: options.password,
     anonymous: options.password === undefined,
-    onFrame: (frame, source) => (source === 'snapshot' ? board.receiveRetained(frame) : board.receive(frame)),
+    onFrame: (frame, source) => {
+      // A test may watch the same frames (decode them, keep its own reference state).
+      options.onFrame?.(frame, source);
+      if (source === 'snapshot') board.receiveRetained(frame);
+      else board.receive(frame);
+    },
     onConnect: hello,
     onBridgeOnline: hello,
   });
