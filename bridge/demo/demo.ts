@@ -161,7 +161,7 @@ export class Demo {
   snapshot(): DemoEvent[] {
     return [
       { type: 'boards', data: this.boardsInfo() },
-      { type: 'pixels', data: Object.fromEntries(this.strips.map((s) => [s.id, Buffer.from(s.pixels).toString('base64')])) },
+      { type: 'pixels', data: Object.fromEntries(this.pixelSources().map((s) => [s.id, Buffer.from(s.pixels).toString('base64')])) },
       { type: 'workloads', data: this.workloads() },
       { type: 'scenario', data: this.scenarios.state },
       ...this.recent.map((data) => ({ type: 'log' as const, data })),
@@ -240,11 +240,16 @@ export class Demo {
     } else if (levelOf(line) === 'warn') this.logLine({ t: Date.now(), cluster: 'bridge', tone: 'warn', text: line });
   }
 
+  /** Boards whose pixels are in this process: the virtual strips and the bridge's local boards. */
+  private pixelSources(): { id: string; pixels: Uint8Array }[] {
+    const local = this.bridge?.transports.find((t) => t.name === 'local') as LocalTransport | undefined;
+    return [...this.strips, ...(local?.list() ?? [])];
+  }
+
   private samplePixels(): void {
     const changed: PixelsMessage = {};
     let any = false;
-    const local = this.bridge?.transports.find((t) => t.name === 'local') as LocalTransport | undefined;
-    for (const s of [...this.strips, ...(local?.list() ?? [])]) {
+    for (const s of this.pixelSources()) {
       const b64 = Buffer.from(s.pixels).toString('base64');
       if (this.sent.get(s.id) === b64) continue;
       this.sent.set(s.id, b64);
