@@ -1,7 +1,8 @@
 // The container image runs (issue 9): with no Docker engine here, this does what deploy/Dockerfile
-// does, reading its commands from the Dockerfile itself: `npm run build`, then a production
-// install (its runtime stage's `npm ci` line) in a folder outside the repository, so nothing can
-// be found in the clone's node_modules; dist/ copied in; then the image's entrypoint runs
+// does, reading its commands from the Dockerfile itself: `npm run build` on what the build stage
+// COPYs (the clone's node_modules standing in for its full `npm ci`), then a production install
+// (the runtime stage's `npm ci` line) in a folder outside the repository, so nothing can be found
+// in the clone's node_modules; dist/ copied in; then the image's entrypoint runs
 // `--help`, a short bridge against the embedded simulator, which must get ready and exit 0 on
 // SIGTERM, and the demo. The install has no esbuild binary, so this only passes with no
 // TypeScript loader.
@@ -9,9 +10,9 @@ import t from 'tap';
 import type { Test } from 'tap';
 import { spawn, spawnSync } from 'node:child_process';
 import type { SpawnSyncReturns } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 t.setTimeout(600_000); // npm ci, the build and two Node processes on a loaded 2-core machine
@@ -19,11 +20,33 @@ t.setTimeout(600_000); // npm ci, the build and two Node processes on a loaded 2
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NETWORK = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|network/;
 
+function stages(): string[] {
+  return readFileSync(join(ROOT, 'deploy/Dockerfile'), 'utf8').split(/^FROM /m).slice(1);
+}
+
+/** The build stage's `COPY <sources...> <destination>` lines (from the build context). */
+function buildCopies(): { sources: string[]; dest: string }[] {
+  const lines = [...stages()[0].matchAll(/^COPY (?!--from)(.+)$/gm)].map((m) => m[1].trim().split(/\s+/));
+  return lines.map((words) => ({ sources: words.slice(0, -1), dest: words[words.length - 1] }));
+}
+
+/** Copies the build context into `dir` as the build stage's COPY lines do (.dockerignore: no node_modules, no dist). */
+function copyContext(dir: string): void {
+  const ignored = (path: string) => /(^|[\\/])(node_modules|dist)([\\/]|$)/.test(relative(ROOT, path));
+  for (const { sources, dest } of buildCopies()) {
+    for (const source of sources) {
+      const from = join(ROOT, source);
+      const isDir = statSync(from).isDirectory();
+      const to = isDir || !(dest.endsWith('/') || sources.length > 1) ? join(dir, dest) : join(dir, dest, basename(source));
+      cpSync(from, to, { recursive: true, filter: (path) => !ignored(path) });
+    }
+  }
+}
+
 /** The runtime stage of deploy/Dockerfile: its install command, entrypoint and default command. */
 function runtimeStage(): { install: string[]; entrypoint: string[]; cmd: string[] } {
-  const text = readFileSync(join(ROOT, 'deploy/Dockerfile'), 'utf8');
-  const stages = text.split(/^FROM /m);
-  const last = stages[stages.length - 1];
+  const all = stages();
+  const last = all[all.length - 1];
   const run = /^RUN (npm ci [^&\n]*)/m.exec(last);
   const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(last);
   const cmd = /^CMD (\[.*\])$/m.exec(last);
@@ -81,8 +104,12 @@ t.test('the image: production install, compiled entrypoint, bridge on the simula
   const app = mkdtempSync(join(tmpdir(), 'podlights-image-'));
   t.teardown(() => rmSync(app, { recursive: true, force: true }));
 
-  const build = sh(['npm', 'run', 'build', '--', '--out', join(app, 'dist')], ROOT);
-  t.equal(build.status, 0, `npm run build${build.status === 0 ? '' : `:\n${build.stdout}${build.stderr}`}`);
+  const context = mkdtempSync(join(tmpdir(), 'podlights-image-build-'));
+  t.teardown(() => rmSync(context, { recursive: true, force: true }));
+  copyContext(context);
+  symlinkSync(join(ROOT, 'node_modules'), join(context, 'node_modules'));
+  const build = sh(['npm', 'run', 'build', '--', '--out', join(app, 'dist')], context);
+  t.equal(build.status, 0, `npm run build on the build stage's files${build.status === 0 ? '' : `:\n${build.stdout}${build.stderr}`}`);
   if (build.status !== 0) return;
 
   copyFileSync(join(ROOT, 'package.json'), join(app, 'package.json'));
