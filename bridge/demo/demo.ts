@@ -13,6 +13,8 @@ import { SCENARIOS } from '../sim/scenarios/index.ts';
 import type { BoardInfo, InitMessage, LogLine, PixelsMessage, ScenarioState, WorkloadInfo } from '../web/messages.ts';
 import { followEvents } from './events.ts';
 import { markTraffic } from './traffic.ts';
+import { legendColors } from './legend.ts';
+import { confusableState, parseColor } from '../view/colors.ts';
 import { ScenarioRunner } from './scenarios.ts';
 import { VirtualStrip } from './strip.ts';
 import { demoBoards } from './topology.ts';
@@ -70,6 +72,8 @@ export class Demo {
   private lastWorkloads = '';
   /** Real boards already announced in the live log. */
   private readonly joined = new Set<string>();
+  /** Workload colors already reported as confusable with a state color. */
+  private readonly colorWarned = new Set<string>();
   private timers: NodeJS.Timeout[] = [];
   private unfollow: (() => void) | undefined;
 
@@ -154,6 +158,7 @@ export class Demo {
         })),
       })),
       scenarios: SCENARIOS.map((s) => ({ name: s.name, title: s.title, description: s.description, kubectl: s.kubectl, clusters: s.clusters })),
+      legend: legendColors(),
     };
   }
 
@@ -246,6 +251,20 @@ export class Demo {
     return [...this.strips, ...(local?.list() ?? [])];
   }
 
+  /** Says once per workload and color when a label color would be read as a state on the strips. */
+  private warnColors(workloads: WorkloadInfo[]): void {
+    for (const wl of workloads) {
+      const key = `${wl.cluster}/${wl.namespace}/${wl.name}=${wl.color}`;
+      const c = parseColor(wl.color);
+      const state = c && confusableState(c);
+      if (!state || this.colorWarned.has(key)) continue;
+      this.colorWarned.add(key);
+      const line = `workload ${wl.namespace}/${wl.name} is labelled color ${wl.color}, which on a strip looks like ${state.name} (${state.meaning}): choose another color`;
+      this.options.log?.(`demo: ${line}`);
+      this.logLine({ t: Date.now(), cluster: wl.cluster, tone: 'warn', text: line });
+    }
+  }
+
   private samplePixels(): void {
     const changed: PixelsMessage = {};
     let any = false;
@@ -270,6 +289,7 @@ export class Demo {
     const w = JSON.stringify(workloads);
     if (w !== this.lastWorkloads) {
       this.lastWorkloads = w;
+      this.warnColors(workloads);
       this.emit({ type: 'workloads', data: workloads });
     }
   }

@@ -9,11 +9,11 @@ import type { WorkloadInfo } from '../web/messages.ts';
 /** Namespace of the baseline workloads: scenarios never touch it. */
 export const SHOP_NS = 'shop';
 
-/** Colors the scenarios do not use (they use yellow, violet, blue, green and red). */
+/** Colors the scenarios do not use (they use yellow, sky blue and green), each apart from the state colors. */
 export const BASELINE = [
-  { cluster: 'eu', name: 'web', replicas: 3, color: '00e6d2' },
-  { cluster: 'eu', name: 'api', replicas: 2, color: 'ff6e00' },
-  { cluster: 'us', name: 'web', replicas: 2, color: '00e6d2' },
+  { cluster: 'eu', name: 'web', replicas: 3, color: '9678f0' },
+  { cluster: 'eu', name: 'api', replicas: 2, color: 'ff96e1' },
+  { cluster: 'us', name: 'web', replicas: 2, color: '9678f0' },
 ];
 
 /** Creates the baseline workloads in the clusters that exist. */

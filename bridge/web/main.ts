@@ -42,6 +42,9 @@ function onInit(init: InitMessage): void {
     h('code', {}, init.brokerUrl),
     h('span', {}, ' (board password in the terminal)'),
   );
+  // The legend's swatches in the exact colors the strips use.
+  const legend = byId('legend');
+  for (const [k, hex] of Object.entries(init.legend)) legend.style.setProperty(`--${k}`, `#${hex}`);
   byId('speed').textContent = init.speed === 1 ? '' : `simulated time ×${init.speed}`;
   document.body.dataset.ready = 'true';
 }

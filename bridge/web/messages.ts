@@ -9,6 +9,8 @@ export interface InitMessage {
   brokerUrl: string;
   clusters: ClusterInfo[];
   scenarios: ScenarioInfo[];
+  /** The exact colors the strips show (rrggbb), so the legend's swatches are the LEDs' own. */
+  legend: Record<'v1' | 'v2' | 'v2tint' | 'red' | 'darkred' | 'magenta' | 'amber' | 'blue' | 'white', string>;
 }
 
 export interface ClusterInfo {

@@ -72,7 +72,7 @@ t.test('kubectl against the simulator', { skip: hasKubectl ? false : 'kubectl no
     await kubectl('-n', NS, 'rollout', 'status', 'deployment/recreate-demo', '--timeout=60s');
     await kubectl('apply', '-f', 'deploy/demo/recreate-v2.yaml');
     t.match(await kubectl('-n', NS, 'rollout', 'status', 'deployment/recreate-demo', '--timeout=60s'), /successfully rolled out/);
-    t.match(await kubectl('-n', NS, 'get', 'deployment', 'recreate-demo', '-o', 'jsonpath={.spec.strategy.type} {.spec.template.metadata.labels.blinktColor}'), 'Recreate a81399');
+    t.match(await kubectl('-n', NS, 'get', 'deployment', 'recreate-demo', '-o', 'jsonpath={.spec.strategy.type} {.spec.template.metadata.labels.blinktColor}'), 'Recreate 00b4ff');
   });
 
   t.test('scale and delete', async (t) => {

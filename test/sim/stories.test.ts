@@ -84,7 +84,7 @@ t.test('scale is done only when the six pods have faded', async (t) => {
 });
 
 t.test('rolling: the text says what a 6-replica 25%/25% rollout does, and the simulator does it', async (t) => {
-  t.match(findScenario('rolling')!.description, /Three violet v2 pods start at once/);
+  t.match(findScenario('rolling')!.description, /Three blue v2 pods start at once/);
   const fleet = new SimFleet({ speed: 50, clusters: ['eu'] });
   await fleet.start();
   t.teardown(() => fleet.stop());

@@ -40,9 +40,9 @@ if (!existsSync(CHROMIUM)) {
               const tm = Math.max(...tr);
               if ([r, g, b].every((v, k) => Math.abs(v / m - tr[k] / tm) <= 0.2)) out.match++;
             }
-            // Rolling update classes: v1 yellow (no blue), v2 violet or its lighter tint (blue high, green lower).
+            // Rolling update classes: v1 yellow (no blue), v2 sky blue or its lighter tint (blue high, red lower).
             if (r > 0.6 * m && g > 0.6 * m && b < 0.55 * m) out.classes.old++;
-            else if (r > 0.6 * m && b > 0.6 * m && g < 0.8 * m) out.classes.new++;
+            else if (b > 0.8 * m && r < 0.6 * m) out.classes.new++;
             else out.classes.other++;
           }
           return out;
@@ -84,7 +84,7 @@ if (!existsSync(CHROMIUM)) {
       const row = page.locator('[data-workload="eu/shop/web"]');
       await row.waitFor();
       const color = (await row.getAttribute('data-color'))!;
-      t.equal(color, '00e6d2');
+      t.equal(color, '9678f0');
       await row.locator('button[data-scale="5"]').click();
       const start = Date.now();
       const stable = async () => {
@@ -129,16 +129,16 @@ if (!existsSync(CHROMIUM)) {
       await page.click('[data-play="failover"]');
       await page.waitForSelector('[data-running="failover"]');
       const board = demo.boards.find((b) => b.kind === 'failover')!.id;
-      const before = await until('eu serving (green) and us on standby (blue)', async () => {
+      const before = await until('eu serving (green) and us on standby (sky blue)', async () => {
         const eu = await count(board, 'eu', '00ff00');
-        const us = await count(board, 'us', '0000ff');
+        const us = await count(board, 'us', '00b4ff');
         return eu && us && eu.match === 4 && us.match === 2 ? { eu, us } : false;
       });
       t.pass(`before: eu ${before.eu.match} green, us ${before.us.match} blue`);
       await shoot('demo-failover-before.png');
-      const after = await until('eu dark, us 4 blue', async () => {
+      const after = await until('eu dark, us 4 sky blue', async () => {
         const eu = await count(board, 'eu');
-        const us = await count(board, 'us', '0000ff');
+        const us = await count(board, 'us', '00b4ff');
         return eu && us && eu.lit === 0 && us.match === 4 && us.lit === 4 ? { eu, us } : false;
       }, 30_000);
       t.equal(after.eu.lit, 0, 'eu lane empty');

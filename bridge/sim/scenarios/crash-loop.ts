@@ -8,7 +8,7 @@ import type { Scenario } from './types.ts';
 export const crashLoopScenario: Scenario = {
   name: 'crash-loop',
   title: 'Crash loop and recovery',
-  description: 'A red v2 pod starts, dies and restarts with growing pauses (blinking red) while the yellow v1 pods keep serving; the rollback brings back all-yellow.',
+  description: 'A blue v2 pod starts, dies and restarts with growing pauses (blinking red: CrashLoopBackOff) while the yellow v1 pods keep serving; the rollback brings back all-yellow.',
   kubectl: [
     'kubectl apply -f deploy/demo/namespace.yaml -f deploy/demo/crashloop-v1.yaml',
     'kubectl apply -f deploy/demo/crashloop-broken.yaml   # its container exits after 3 s',
@@ -23,7 +23,7 @@ export const crashLoopScenario: Scenario = {
     await sleep(ctx, 2000);
     ctx.log('releasing a broken v2 (exits after 3 s)');
     patchTemplate(eu, 'crashloop-demo', {
-      metadata: { labels: { version: 'v2-broken', blinktColor: COLORS.red }, annotations: { [ANNOTATIONS.exitAfter]: '3s', [ANNOTATIONS.exitCode]: '1' } },
+      metadata: { labels: { version: 'v2-broken', blinktColor: COLORS.v2 }, annotations: { [ANNOTATIONS.exitAfter]: '3s', [ANNOTATIONS.exitCode]: '1' } },
       spec: { containers: [{ name: 'app', image: IMAGES.broken, command: ['sh', '-c', 'sleep 3; exit 1'] }] },
     });
     await waitFor(ctx, {

@@ -8,7 +8,12 @@ import type { KubeObject } from '../types.ts';
 import type { ScenarioContext } from './types.ts';
 
 export const DEMO_NS = 'podlights-demo';
-export const COLORS = { v1: 'ffff00', v2: 'a81399', blue: '0000ff', green: '00ff00', red: 'ff0000' };
+/**
+ * The stories' colors. The seed's v2 violet (a81399) read as the "more pods than LEDs" magenta
+ * and its blue (0000ff) as a board waiting for the bridge, and its broken release was painted
+ * crash red: each now keeps its distance from every state color (bridge/view/colors.ts, tested).
+ */
+export const COLORS = { v1: 'ffff00', v2: '00b4ff', blue: '00b4ff', green: '00ff00' };
 /** Real multi-arch images (amd64 and arm64), so the same manifests run on the hybrid cluster. */
 export const IMAGES = { v1: 'nginx:1.26-alpine', v2: 'nginx:1.27-alpine', broken: 'busybox:1.36' };
 

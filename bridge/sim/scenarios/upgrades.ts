@@ -1,5 +1,6 @@
 // The seed's upgrade stories (bee42 "Shine a Light"): scale, recreate, rolling, blue-green and
-// canary. v1 is yellow (ffff00), v2 violet (a81399), as in the seed's GIFs.
+// canary. v1 is yellow (ffff00) as in the seed's GIFs; v2 is sky blue (00b4ff), not the seed's
+// violet, which on LEDs is taken for the "more pods than LEDs" magenta.
 import { R } from '../resources.ts';
 import { COLORS, DEMO_NS, IMAGES, apply, deleteIfExists, demoDeployment, patchTemplate, scale, sleep, waitRolledOut } from './helpers.ts';
 import type { Scenario } from './types.ts';
@@ -34,7 +35,7 @@ export const scaleScenario: Scenario = {
 export const recreateScenario: Scenario = {
   name: 'recreate',
   title: 'Recreate upgrade v1 -> v2',
-  description: 'All four yellow pods go dark together; only then do four violet v2 pods start.',
+  description: 'All four yellow pods go dark together; only then do four blue v2 pods start.',
   kubectl: [
     'kubectl apply -f deploy/demo/namespace.yaml -f deploy/demo/recreate-v1.yaml',
     'kubectl apply -f deploy/demo/recreate-v2.yaml',
@@ -55,7 +56,7 @@ export const recreateScenario: Scenario = {
 export const rollingScenario: Scenario = {
   name: 'rolling',
   title: 'Rolling upgrade v1 -> v2',
-  description: 'Three violet v2 pods start at once (maxSurge 2 + maxUnavailable 1 of 6 replicas), then more as yellow v1 pods fade; never fewer than 5 of 6 available.',
+  description: 'Three blue v2 pods start at once (maxSurge 2 + maxUnavailable 1 of 6 replicas), then more as yellow v1 pods fade; never fewer than 5 of 6 available.',
   kubectl: [
     'kubectl apply -f deploy/demo/namespace.yaml -f deploy/demo/rolling-v1.yaml',
     'kubectl apply -f deploy/demo/rolling-v2.yaml',
@@ -112,7 +113,7 @@ export const blueGreenScenario: Scenario = {
 export const canaryScenario: Scenario = {
   name: 'canary',
   title: 'Canary, then promote',
-  description: 'One violet v2 pod joins four yellow v1 pods behind one Service; after a while all become violet and the canary leaves.',
+  description: 'One blue v2 pod joins four yellow v1 pods behind one Service; after a while all become blue and the canary leaves.',
   kubectl: [
     'kubectl apply -f deploy/demo/namespace.yaml -f deploy/demo/canary-stable-v1.yaml -f deploy/demo/canary-service.yaml',
     'kubectl apply -f deploy/demo/canary-next.yaml && kubectl -n podlights-demo rollout status deployment/canary-next',
