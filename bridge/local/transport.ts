@@ -53,12 +53,13 @@ export class LocalTransport implements Transport {
   }
 
   async stop(): Promise<void> {
+    // First, so an add() still waiting for a device sees it and starts nothing.
+    this.state = 'stopped';
     clearInterval(this.retry);
     this.retry = undefined;
     for (const id of [...this.boards.keys()]) await this.remove(id, false);
     for (const spec of this.waiting.values()) for (const s of spec.sinks) await s.close().catch(() => {});
     this.waiting.clear();
-    this.state = 'stopped';
   }
 
   /** Adds a board at run time (a device plugged in); it says HELLO once its LED count is known. */

@@ -108,3 +108,32 @@ t.test('a WLED that answers late: the board waits for its LED count, then says H
   await waitFor('the HELLO', () => r.log.length > 0);
   t.same(r.log, ['hello strip 12']);
 });
+
+t.test('stop() while a board waits for its device: nothing starts after it', async (t) => {
+  const wled = new StandInWled(6);
+  await wled.start();
+  t.teardown(() => wled.stop());
+  // A board already running, whose device takes a while to let go when stopped.
+  let released: (() => void) | undefined;
+  const held = new WledSink({ host: '127.0.0.1', port: wled.ddpPort, httpUrl: wled.httpUrl });
+  const closeHeld = held.close.bind(held);
+  held.close = () => new Promise<void>((resolve) => (released = () => resolve(closeHeld())));
+  // A board whose device answers only while stop() is under way.
+  let answer: (() => void) | undefined;
+  const slow = new WledSink({ host: '127.0.0.1', port: wled.ddpPort, httpUrl: wled.httpUrl });
+  const openSlow = slow.open.bind(slow);
+  slow.open = () => new Promise((resolve) => (answer = () => resolve(openSlow())));
+  const transport = new LocalTransport({ boards: [{ boardId: 'running', profile: 'local-wled', sinks: [held] }] });
+  const r = recorder();
+  await transport.start(r.events);
+  t.same(r.log, ['hello running 6']);
+  const adding = transport.add({ boardId: 'late', profile: 'local-wled', sinks: [slow] });
+  const stopping = transport.stop();
+  answer!();
+  await adding;
+  released!();
+  await stopping;
+  t.equal(transport.board('late'), undefined, 'no board after stop');
+  t.same(r.log, ['hello running 6'], 'and no HELLO from it');
+  t.equal(slow.health().state, 'stopped', 'its sink closed');
+});
