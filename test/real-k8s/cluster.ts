@@ -145,6 +145,7 @@ export class RealCluster {
     this.kwok = this.group.add('kwok', b.kwok, [
       `--kubeconfig=${this.kubeconfig}`,
       `--config=${b.kwokStages}`,
+      `--config=${this.writeFile('kubelet-ready-again.yaml', READY_AGAIN_STAGE)}`,
       '--manage-all-nodes=false',
       `--manage-nodes-with-label-selector=${KWOK_MANAGED}=managed`,
       `--server-address=127.0.0.1:${await freePort()}`,
@@ -274,6 +275,41 @@ export class RealCluster {
     await this.group.stop();
   }
 }
+
+/**
+ * kwok's own stages make a pod Ready once, when it starts. A kubelet also reports its pods Ready
+ * again when its node comes back (the node lifecycle controller marked them NotReady meanwhile):
+ * this stage does that, so a node's return looks as on a cluster.
+ */
+const READY_AGAIN_STAGE = `apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: podlights-kubelet-ready-again
+spec:
+  resourceRef: { apiGroup: v1, kind: Pod }
+  selector:
+    matchExpressions:
+    - { key: '.metadata.deletionTimestamp', operator: 'DoesNotExist' }
+    - { key: '.status.phase', operator: 'In', values: ['Running'] }
+    - { key: '.status.conditions.[] | select( .type == "Ready" ) | .status', operator: 'NotIn', values: ['True'] }
+  delay: { durationMilliseconds: 1000 }
+  next:
+    statusTemplate: |
+      {{ $now := Now }}
+      conditions:
+      - { lastTransitionTime: {{ $now | Quote }}, status: "True", type: Initialized }
+      - { lastTransitionTime: {{ $now | Quote }}, status: "True", type: Ready }
+      - { lastTransitionTime: {{ $now | Quote }}, status: "True", type: ContainersReady }
+      - { lastTransitionTime: {{ $now | Quote }}, status: "True", type: PodScheduled }
+      containerStatuses:
+      {{ range .spec.containers }}
+      - image: {{ .image | Quote }}
+        name: {{ .name | Quote }}
+        ready: true
+        restartCount: 0
+        state: { running: { startedAt: {{ $now | Quote }} } }
+      {{ end }}
+`;
 
 function nodeManifest(n: FakeNode): string {
   return `apiVersion: v1

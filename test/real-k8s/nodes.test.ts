@@ -46,8 +46,9 @@ t.test('nodes on a real API server', { skip: skipReason(), timeout: FILE_TIMEOUT
   // The node lifecycle controller needs its grace period to notice a silent node.
   const readiness = (name: string, action: () => Promise<unknown>, node: string, ready: boolean, noDeletes = true) =>
     step(t, cluster, rig, name, action, {
-      settled: (truth) => truth.nodes.get(node)?.ready === ready,
-      settledWhat: `${node} ${ready ? 'Ready' : 'NotReady'}`,
+      // Back: its kubelet reports its pods Ready again too (kwok, see cluster.ts).
+      settled: (truth) => truth.nodes.get(node)?.ready === ready && (!ready || truth.pods.every((p) => p.node !== node || p.state === RUNNING)),
+      settledWhat: `${node} ${ready ? 'Ready with its pods' : 'NotReady'}`,
       deadlineMs: 240_000,
       noDeletes,
       noRollout: true,
