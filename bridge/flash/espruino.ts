@@ -127,7 +127,8 @@ export async function uploadEspruino(job: EspruinoUpload): Promise<string> {
     try {
       if (job.settings !== undefined) {
         const result = await new Promise<string | undefined>((resolve) =>
-          E.Core.Utils.executeExpression(`require("Storage").write(${JSON.stringify(SETTINGS_FILE.espruino)},${byteLiteral(job.settings!)})`, resolve),
+          // minTimeout: how long the tools wait for a first answer (2 s by default) before giving up.
+          E.Core.Utils.executeExpression(`require("Storage").write(${JSON.stringify(SETTINGS_FILE.espruino)},${byteLiteral(job.settings!)})`, resolve, { minTimeout: 10 }),
         );
         E.Core.Serial.startListening(listen);
         if (result?.trim() !== 'true') throw new FlashError(`writing ${SETTINGS_FILE.espruino} to the board's Storage failed (it answered ${result ?? 'nothing'})`);

@@ -59,7 +59,8 @@ export async function uploadNodemcu(job: NodemcuUpload): Promise<void> {
   t.onError((e) => (lowLevel = e));
   try {
     try {
-      job.log(await t.connect(job.path, BAUD, true, 0));
+      // No connection check of its own (a fixed 1.5 s watchdog): the probe already heard Lua answer.
+      job.log(await t.connect(job.path, BAUD, false, 0));
     } catch (e) {
       throw new FlashError(`no answer from NodeMCU on ${job.path}: ${(lowLevel ?? (e as Error)).message}`);
     }

@@ -105,7 +105,7 @@ export function readInterpreter(text: string, hello?: Hello, frames = false): In
  * Sends the probe and reads until one interpreter answers (then until the line is quiet, so its
  * complaint about the other line is not left for the next reader), or until timeoutMs.
  */
-export async function probeInterpreter(port: SerialPort, timeoutMs = 2500, quietMs = 300): Promise<Interpreter> {
+export async function probeInterpreter(port: SerialPort, timeoutMs = 5000, quietMs = 300): Promise<Interpreter> {
   let text = '';
   let hello: Hello | undefined;
   // A serial podlights board takes the probe for a broken frame and answers with RESYNC.
