@@ -17,8 +17,12 @@ import { bundleWebApp } from '../bridge/demo/assets.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-/** Packages inlined into the bundle (with their own dependencies). All are plain JavaScript. */
-const BUNDLED = ['@kubernetes/client-node', 'aedes', 'mqtt', 'pino', 'prom-client', 'ajv', 'yaml'];
+/**
+ * Packages inlined into the bundle (with their own dependencies), all plain JavaScript: the
+ * bridge's path imports them. client-node saves the most; the others about 10 MB together. (ajv
+ * is loaded through createRequire by its users, so it stays in node_modules.)
+ */
+const BUNDLED = ['@kubernetes/client-node', 'aedes', 'mqtt', 'pino', 'prom-client', 'yaml'];
 
 /** What the runtime reads from disk next to its modules (relative to the repository). */
 function dataFiles(): string[] {
