@@ -26,6 +26,8 @@ export interface BoardProfile {
   currentCap: number;
   maPerChannel?: number;
   maxFrame?: number;
+  /** Most pods the firmware tracks (beyond: aggregation of what it holds, never out of memory). */
+  maxPods?: number;
 }
 
 export const BOARDS_DIR = import.meta.dirname;

@@ -13,8 +13,7 @@ import { checkFrame, eachMessage } from '../../protocol/codec/decoder.ts';
 import { CAP, FLAG, HEADER_SIZE, MSG, RESYNC_REASON } from '../../protocol/codec/types.ts';
 import type { Message } from '../../protocol/codec/types.ts';
 import { Model } from './model.ts';
-import { drawModel } from './render.ts';
-import { drawStale, drawWaiting, output } from './output.ts';
+import { Painter } from './render.ts';
 import type { Strip } from './output.ts';
 import { FIRMWARE_VERSION } from './settings.ts';
 import { helloFrame, resyncFrame } from './upstream.ts';
@@ -50,8 +49,8 @@ export interface CoreStats {
 export class Core {
   model: Model;
   stats: CoreStats;
-  /** Last rendered colours, packed r*65536 + g*256 + b, before brightness. */
-  buf: number[] = [];
+  /** Colours per LED (painter.cur: packed r*65536 + g*256 + b, before brightness). */
+  painter: Painter;
   synced = false;
   expected = 0;
   /** Estimated draw of the last frame (mA). */
@@ -59,8 +58,6 @@ export class Core {
   private settings: Settings;
   private strip: Strip;
   private send: Send;
-  /** The renderer's work array (render.ts orderLane). */
-  private order: number[] = [];
   private upSeq = 0;
   private badRun = 0;
   private lastFrameAt: number;
@@ -75,13 +72,25 @@ export class Core {
   private dirty = true;
   private wasStale = false;
   private lastRenderAt = -100000;
+  /** Frame being taken apart, for the message callbacks. */
+  private seq!: number;
+  private now!: number;
+  /**
+   * The callbacks eachMessage() gets, made once here: an arrow that uses `this` inside a branch
+   * of receive() is what Espruino's parser trips over (ASSERT(jsvHasChildren(obj)) in builds with
+   * asserts) when esbuild turns that if/else into ?: and the branch is skipped.
+   */
+  private onSnapshot: (this: void, m: Message) => void;
+  private onDelta: (this: void, m: Message) => void;
 
   constructor(settings: Settings, strip: Strip, send: Send, now: number) {
     this.settings = settings;
     this.strip = strip;
     this.send = send;
     this.model = new Model(settings);
-    for (let k = 0; k < settings.ledCount; k++) this.buf.push(0);
+    this.painter = new Painter(settings.ledCount, strip);
+    this.onSnapshot = (m: Message) => this.snapshotMessage(m, this.seq, this.now);
+    this.onDelta = (m: Message) => this.model.apply(m, this.now, false);
     this.lastFrameAt = now;
     this.lastResyncAt = now;
     this.stats = { frames: 0, applied: 0, bad: 0, duplicates: 0, gaps: 0, ignored: 0, snapshots: 0, badSnapshots: 0, resyncs: 0, renders: 0 };
@@ -148,7 +157,9 @@ export class Core {
       }
       this.snapNext = (seq + 1) % 65536;
       this.snapOk = false;
-      eachMessage(data, (m: Message) => this.snapshotMessage(m, seq, now));
+      this.seq = seq;
+      this.now = now;
+      eachMessage(data, this.onSnapshot);
       this.dirty = true;
       return;
     }
@@ -166,7 +177,8 @@ export class Core {
     if (ahead === 0) {
       this.expected = (this.expected + 1) % 65536;
       this.stats.applied = this.stats.applied + 1;
-      eachMessage(data, (m: Message) => this.model.apply(m, now, false));
+      this.now = now;
+      eachMessage(data, this.onDelta);
       this.dirty = true;
     } else if (ahead >= 32768) {
       this.stats.duplicates = this.stats.duplicates + 1;
@@ -209,17 +221,10 @@ export class Core {
   /** Draws the strip for `now` unconditionally; returns whether it animates. */
   render(now: number): boolean {
     if (this.model.purge(now)) this.dirty = true;
-    let moves = true;
-    if (!this.synced && this.stats.snapshots === 0) {
-      drawWaiting(this.buf, now);
-    } else {
-      moves = drawModel(this.model, this.buf, now, this.order);
-      if (this.stale(now)) {
-        drawStale(this.buf, now);
-        moves = true;
-      }
-    }
-    this.ma = output(this.buf, this.strip, this.model.level, this.model.capMa, this.settings.maPerChannel);
+    const waiting = !this.synced && this.stats.snapshots === 0;
+    const p = this.painter;
+    const moves = p.frame(this.model, now, waiting, !waiting && this.stale(now), this.settings.maPerChannel);
+    this.ma = p.ma;
     this.stats.renders = this.stats.renders + 1;
     this.lastRenderAt = now;
     this.dirty = moves;

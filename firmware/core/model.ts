@@ -1,45 +1,46 @@
 // The display model: everything the bridge told this board, and nothing else.
 //
-// Memory layout: each kind of record (pod, lane, group, rollout) lives in one flat array of
-// numbers with a fixed stride (pod i's info is pods[i * POD + P_INFO]), instead of one object
-// per record. On Lua a table per pod costs ~150 bytes where an array slot costs 16; on Espruino
-// an object costs several JsVars where an array element costs one; and the code to add, find
-// and remove records is written once. A pod packs its small fields into two numbers (below
-// 2^25, so fengari's 32-bit integers hold them): 4 slots a pod, so 60 pods fit a 256-slot Lua
-// array (4 KB) rather than a 512-slot one. Arrays only grow with push and shrink with pop (no
-// holes), so Lua's 1-based arrays and `#` stay exact.
+// Memory layout: structure of arrays in numeric stores (store.ts: typed arrays on Espruino, tables
+// on Lua), one store per field, indexed by record number, so nothing walks a plain Array. Pod
+// records are kept in arrival order, without holes: the purge of deleted pods closes the gaps in
+// one pass and rebuilds the handle hash. A handle finds its record through that open-addressing
+// hash, the stable layout's lowest free LED comes from a per-lane counter (a scan only while the
+// lane has holes), lanes and groups are found by id directly. What the renderer must redo is
+// flagged: `relayout` (who sits where changed), or the LED of a pod that changed state (`mov`).
+// Small pod fields are packed (below 2^25, so fengari's 32-bit integers hold them).
 // Portable subset.
 
 import { HEALTH, LAYOUT, MSG } from '../../protocol/codec/types.ts';
 import type { Message } from '../../protocol/codec/types.ts';
 import { low, top } from './pack.ts';
+import { cell, GROW, INT, newStore, POD_LIMIT, SHORT, SPARSE, TIME, BYTE } from './store.ts';
+import type { Store } from './store.ts';
 import type { Settings } from './settings.ts';
 
 /** Internal pod state after POD_DEL: the pod flashes red, then leaves (GONE_MS). */
 export const GONE = 15;
 /** How long a deleted pod flashes red before the others close the gap. */
 export const GONE_MS = 800;
-/** Most pods one board tracks; more are counted in stats.podsDropped, never dropped silently. */
-export const MAX_PODS = 512;
+/** Most pods one board tracks (its profile's maxPods); more are counted in stats.podsDropped. */
+export const MAX_PODS = POD_LIMIT;
 /** `born` of pods that came in a snapshot: they exist already, no flash-in. */
 export const LONG_AGO = -100000;
 /** Stale-link timeout until a HEARTBEAT says otherwise (ms). */
 export const DEFAULT_TIMEOUT = 15000;
 
-// Pod record: key (handle * 512 + slot, the stable layout position, below MAX_PODS), info
-// (lane * 65536 + group * 256 + state: top, mid and low in pack.ts), since (ms of the last state
-// change), born (ms of a delta POD_ADD, for the flash-in; LONG_AGO from a snapshot).
-export const POD = 4;
-export const P_INFO = 1;
-export const P_SINCE = 2;
-export const P_BORN = 3;
-// Lane record: id, first LED, LED count, health.
-export const LANE = 4;
+// Lane record: id, first LED, LED count, health; then what the renderer derives: where the lane's
+// pods start in its order store, how many there are, how many positions they take, how many of
+// its LEDs the strip has.
+export const LANE = 8;
 export const L_FIRST = 1;
 export const L_COUNT = 2;
 export const L_HEALTH = 3;
-// Group record: id, colour (r*65536 + g*256 + b).
-export const GROUP = 2;
+export const L_START = 4;
+export const L_N = 5;
+export const L_POS = 6;
+export const L_LEDS = 7;
+/** Lanes a board keeps (more LANE messages are ignored: a lane needs LEDs, boards have few). */
+export const MAX_LANES = 64;
 // Rollout record: id, lane, desired, updated, ready, available.
 export const ROLLOUT = 6;
 export const R_LANE = 1;
@@ -47,23 +48,7 @@ export const R_DESIRED = 2;
 export const R_UPDATED = 3;
 export const R_READY = 4;
 export const R_AVAILABLE = 5;
-
-/** Index of the record whose first field is `id`, or -1. */
-export function find(a: number[], stride: number, id: number): number {
-  for (let i = 0; i < a.length; i = i + stride) if (a[i] === id) return Math.floor(i / stride);
-  return -1;
-}
-
-/** Offset of the record `id` (index * stride), added (zeroed) when missing. */
-function upsert(a: number[], stride: number, id: number): number {
-  let i = find(a, stride, id);
-  if (i < 0) {
-    i = Math.floor(a.length / stride);
-    a.push(id);
-    for (let k = 1; k < stride; k++) a.push(0);
-  }
-  return i * stride;
-}
+export const MAX_ROLLOUTS = 32;
 
 export interface ModelStats {
   podsDropped: number;
@@ -71,10 +56,37 @@ export interface ModelStats {
 }
 
 export class Model {
-  pods!: number[];
-  lanes!: number[];
-  groups!: number[];
-  rollouts!: number[];
+  /** Per pod record: handle * 512 + stable slot. */
+  key: Store;
+  /** Per pod record: lane * 65536 + group * 256 + state (pack.ts). */
+  info: Store;
+  /** Per pod record: ms of the last state change. */
+  since: Store;
+  /** Per pod record: ms of a delta POD_ADD (the flash-in), LONG_AGO from a snapshot. */
+  born: Store;
+  /** Per pod record: its LED + 1 (0: not shown); the renderer writes it. */
+  pled: Store;
+  /** Pod records, in arrival order (deleted pods still flashing count). */
+  held!: number;
+  /** Handle -> record + 1, open addressing; deleted pods stay in it until the purge. */
+  private hash!: Store;
+  /** Per lane id: next slot * 2, or 1 once the lane has had holes (see slot()). */
+  private lslots!: Store;
+  /** Per group id: colour + 1 (0: never described, white; render.ts). */
+  groups!: Store;
+  lanes!: Store;
+  laneCount!: number;
+  /** Per lane id: lane record + 1. */
+  laneAt!: Store;
+  rollouts!: Store;
+  rolloutCount!: number;
+  /** Deleted pods still flashing, and the earliest time one of them is due to leave. */
+  private gone!: number;
+  private purgeAt!: number;
+  /** Who sits where changed: the renderer lays the strip out again. */
+  relayout!: boolean;
+  /** Per LED: 1 while its colour must be redone every frame (render.ts), 1 too when its pod changed. */
+  mov: Store;
   /** From CONFIG (0-255), else the settings'. */
   level!: number;
   /** One of LAYOUT. */
@@ -83,24 +95,36 @@ export class Model {
   capMa!: number;
   rate!: number;
   /** Stale-link timeout from HEARTBEAT (ms). */
-  timeout: number;
+  timeout = DEFAULT_TIMEOUT;
   stats: ModelStats;
   private settings: Settings;
 
   constructor(settings: Settings) {
     this.settings = settings;
-    this.timeout = DEFAULT_TIMEOUT;
     this.stats = { podsDropped: 0, unknownPods: 0 };
+    this.key = newStore(MAX_PODS, INT + GROW);
+    this.info = newStore(MAX_PODS, INT + GROW);
+    this.since = newStore(MAX_PODS, TIME + GROW);
+    this.born = newStore(MAX_PODS, TIME + GROW);
+    this.pled = newStore(MAX_PODS, SHORT + GROW);
+    this.mov = newStore(settings.ledCount, BYTE);
     this.clear();
   }
 
   /** Forgets everything the bridge said (a snapshot starts). */
   clear(): void {
     const s = this.settings;
-    this.pods = [];
-    this.lanes = [];
-    this.groups = [];
-    this.rollouts = [];
+    this.held = 0;
+    this.gone = 0;
+    this.hash = newStore(MAX_PODS * 2, SHORT + SPARSE);
+    this.lslots = newStore(256, SHORT + SPARSE);
+    this.groups = newStore(256, INT + SPARSE);
+    this.laneAt = newStore(256, BYTE + SPARSE);
+    this.lanes = newStore(MAX_LANES * LANE, INT + GROW);
+    this.laneCount = 0;
+    this.rollouts = newStore(MAX_ROLLOUTS * ROLLOUT, INT + GROW);
+    this.rolloutCount = 0;
+    this.relayout = true;
     this.level = s.brightness;
     this.arrange = s.layout;
     this.capMa = s.currentCap;
@@ -108,88 +132,136 @@ export class Model {
   }
 
   podCount(): number {
-    return Math.floor(this.pods.length / POD);
+    return this.held;
   }
 
-  /** Pod index by handle (deleted pods still flashing do not count), or -1. */
-  findPod(id: number): number {
-    const p = this.pods;
-    for (let i = 0; i < p.length; i = i + POD) if (Math.floor(p[i] / 512) === id && low(p[i + P_INFO]) !== GONE) return Math.floor(i / POD);
-    return -1;
+  /** Record of the live pod with handle `id` (deleted pods still flashing do not count), or -1 - the hash slot where it would go. */
+  private find(id: number): number {
+    const h = this.hash;
+    let i = id % (MAX_PODS * 2);
+    while (cell(h, i) > 0) {
+      const r = h[i] - 1;
+      if (Math.floor(this.key[r] / 512) === id && low(this.info[r]) !== GONE) return r;
+      i = (i + 1) % (MAX_PODS * 2);
+    }
+    return -1 - i;
   }
 
-  /** Packed colour of a group (white for a group never described). */
-  color(group: number): number {
-    const i = find(this.groups, GROUP, group);
-    return i >= 0 ? this.groups[i * GROUP + 1] : 0xffffff;
+  /** A pod of `lane` takes or gives back (`gives`) `slot`: while the lane holds slots 0..next-1 once each (even: next * 2), it goes on so; else it has holes (1) and freeSlot scans. */
+  private slot(lane: number, slot: number, gives: boolean): void {
+    const v = cell(this.lslots, lane);
+    this.lslots[lane] = v % 2 === 0 && slot * 2 === (gives ? v - 2 : v) ? (gives ? v - 2 : v + 2) : 1;
   }
 
   /** Lowest slot no pod of the lane holds (the stable layout's free LED). */
   private freeSlot(lane: number): number {
-    const p = this.pods;
+    const v = cell(this.lslots, lane);
+    if (v % 2 === 0) return Math.floor(v / 2);
+    // The lane has had holes (a pod left from its middle, or moved lanes): one pass marks what is
+    // held (until the next snapshot; adds to other lanes stay O(1)).
+    const m = newStore(MAX_PODS + 1, BYTE + SPARSE);
+    for (let r = 0; r < this.held; r++) if (top(this.info[r]) === lane) m[this.key[r] % 512] = 1;
     let slot = 0;
-    let i = 0;
-    while (i < p.length) {
-      if (p[i] % 512 === slot && top(p[i + P_INFO]) === lane) {
-        slot = slot + 1;
-        i = 0;
-      } else {
-        i = i + POD;
-      }
-    }
+    while (cell(m, slot) > 0) slot = slot + 1;
     return slot;
   }
 
-  /** Removes the pod record at `at`, shifting the rest down (arrival order kept: the rest close the gap). */
-  private removeAt(at: number): void {
-    const p = this.pods;
-    for (let k = at; k + POD < p.length; k++) p[k] = p[k + POD];
-    for (let k = 0; k < POD; k++) p.pop();
+  /** A pod went GONE at `since`: it leaves GONE_MS later (purge). */
+  private goneAt(since: number): void {
+    if (this.gone === 0 || since + GONE_MS < this.purgeAt) this.purgeAt = since + GONE_MS;
+    this.gone = this.gone + 1;
   }
 
   /** Removes deleted pods whose red flash is over. Depends only on `now`, so every runtime agrees. */
   purge(now: number): boolean {
-    const p = this.pods;
-    let changed = false;
-    let i = 0;
-    while (i < p.length) {
-      if (low(p[i + P_INFO]) === GONE && now - p[i + P_SINCE] >= GONE_MS) {
-        this.removeAt(i);
-        changed = true;
+    if (this.gone === 0 || now < this.purgeAt) return false;
+    // One pass closes the gaps; the hash is built again for the records' new places.
+    const n = this.held;
+    this.held = 0;
+    this.gone = 0;
+    this.hash = newStore(MAX_PODS * 2, SHORT + SPARSE);
+    for (let r = 0; r < n; r++) {
+      const i = this.info[r];
+      if (low(i) === GONE && now - this.since[r] >= GONE_MS) {
+        this.slot(top(i), this.key[r] % 512, true);
       } else {
-        i = i + POD;
+        const w = this.held;
+        this.key[w] = this.key[r];
+        this.info[w] = i;
+        this.since[w] = this.since[r];
+        this.born[w] = this.born[r];
+        // Into the first free hash slot (a deleted pod and a live one may share a handle).
+        let j = Math.floor(this.key[w] / 512) % (MAX_PODS * 2);
+        while (cell(this.hash, j) > 0) j = (j + 1) % (MAX_PODS * 2);
+        this.hash[j] = w + 1;
+        if (low(i) === GONE) this.goneAt(this.since[w]);
+        this.held = w + 1;
       }
     }
-    return changed;
+    this.relayout = true;
+    return true;
   }
 
   private addPod(id: number, lane: number, group: number, state: number, now: number): void {
-    const p = this.pods;
-    const i = this.findPod(id);
+    const i = this.find(id);
     if (i >= 0) {
       // The same handle again is the bridge re-describing a pod: it keeps its LED.
-      const at = i * POD;
-      p[at + P_INFO] = lane * 65536 + group * 256 + low(p[at + P_INFO]);
+      const old = this.info[i];
+      if (top(old) !== lane) {
+        this.slot(top(old), this.key[i] % 512, true);
+        this.slot(lane, this.key[i] % 512, false);
+      }
+      this.info[i] = lane * 65536 + group * 256 + low(old);
       this.setState(i, state, now);
-    } else if (p.length >= MAX_PODS * POD) {
+    } else if (this.held >= MAX_PODS) {
       this.stats.podsDropped = this.stats.podsDropped + 1;
     } else {
       const slot = this.freeSlot(lane);
-      p.push(id * 512 + slot);
-      p.push(lane * 65536 + group * 256 + state);
-      p.push(now);
-      p.push(now);
+      const r = this.held;
+      // Every field written, store by store: a GROW store is written before it is read.
+      this.key[r] = id * 512 + slot;
+      this.info[r] = lane * 65536 + group * 256 + state;
+      this.since[r] = now;
+      this.born[r] = now;
+      this.pled[r] = 0;
+      this.hash[-1 - i] = r + 1;
+      this.held = r + 1;
+      this.slot(lane, slot, false);
+      if (state === GONE) this.goneAt(now);
+    }
+    this.relayout = true;
+  }
+
+  private setState(r: number, state: number, now: number): void {
+    const old = low(this.info[r]);
+    if (old !== state) {
+      this.info[r] = this.info[r] - old + state;
+      this.since[r] = now;
+      if (state === GONE) this.goneAt(now);
+      // Its LED is redone in the next frame (pled is current unless relayout is set, and then
+      // every LED is redone).
+      if (this.pled[r] > 0) this.mov[this.pled[r] - 1] = 1;
     }
   }
 
-  private setState(i: number, state: number, now: number): void {
-    const p = this.pods;
-    const at = i * POD;
-    const old = low(p[at + P_INFO]);
-    if (old !== state) {
-      p[at + P_INFO] = p[at + P_INFO] - old + state;
-      p[at + P_SINCE] = now;
+  /** Offset of record `id` among the `count` records of `stride` fields in `s` (added, zeroed, when missing and there is room; else -1). */
+  private record(s: Store, stride: number, count: number, most: number, id: number): number {
+    for (let k = 0; k < count * stride; k = k + stride) if (s[k] === id) return k;
+    if (count >= most) return -1;
+    for (let k = 0; k < stride; k++) s[count * stride + k] = k === 0 ? id : 0;
+    return count * stride;
+  }
+
+  /** Offset of lane `id`'s record (added when missing), or -1 when MAX_LANES are taken. */
+  private laneOf(id: number): number {
+    const i = cell(this.laneAt, id);
+    if (i > 0) return (i - 1) * LANE;
+    const at = this.record(this.lanes, LANE, this.laneCount, MAX_LANES, id);
+    if (at >= 0) {
+      this.laneCount = this.laneCount + 1;
+      this.laneAt[id] = this.laneCount;
     }
+    return at;
   }
 
   /** Applies one state message. SNAPSHOT_BEGIN/END are the link's business, not the model's. */
@@ -197,36 +269,46 @@ export class Model {
     if (m.type === MSG.POD_ADD) {
       this.addPod(m.pod, m.lane, m.group, m.state, snapshot ? LONG_AGO : now);
     } else if (m.type === MSG.POD_STATE || m.type === MSG.POD_DEL) {
-      const i = this.findPod(m.pod);
+      const i = this.find(m.pod);
+      // A POD_DEL inside a snapshot removes the pod at once: gone since long ago, the next
+      // purge (before any drawing) takes it.
       if (i < 0) this.stats.unknownPods = this.stats.unknownPods + 1;
-      else if (m.type === MSG.POD_STATE) this.setState(i, m.state, now);
-      else if (snapshot) this.removeAt(i * POD);
-      else this.setState(i, GONE, now);
-    } else if (m.type === MSG.GROUP) {
-      this.groups[upsert(this.groups, GROUP, m.group) + 1] = m.r * 65536 + m.g * 256 + m.b;
-    } else if (m.type === MSG.LANE) {
-      const at = upsert(this.lanes, LANE, m.lane);
-      this.lanes[at + L_FIRST] = m.first;
-      this.lanes[at + L_COUNT] = m.count;
-    } else if (m.type === MSG.CLUSTER) {
-      this.lanes[upsert(this.lanes, LANE, m.lane) + L_HEALTH] = m.health <= HEALTH.UNREACHABLE ? m.health : HEALTH.DEGRADED;
-    } else if (m.type === MSG.ROLLOUT) {
-      const at = upsert(this.rollouts, ROLLOUT, m.rollout);
-      const r = this.rollouts;
-      r[at + R_LANE] = m.lane;
-      r[at + R_DESIRED] = m.desired;
-      r[at + R_UPDATED] = m.updated;
-      r[at + R_READY] = m.ready;
-      r[at + R_AVAILABLE] = m.available;
-    } else if (m.type === MSG.CONFIG) {
-      const s = this.settings;
-      this.level = m.brightness;
-      this.arrange = m.layout <= LAYOUT.STABLE ? m.layout : s.layout;
-      this.capMa = m.currentCap !== 0 ? m.currentCap : s.currentCap;
-      this.rate = m.fps !== 0 ? m.fps : s.fps;
+      else this.setState(i, m.type === MSG.POD_STATE ? m.state : GONE, snapshot ? LONG_AGO : now);
     } else if (m.type === MSG.HEARTBEAT) {
       // A zero timeout would make every frame stale at once; treat it as "use the default".
       this.timeout = m.timeoutMs !== 0 ? m.timeoutMs : DEFAULT_TIMEOUT;
+    } else {
+      this.relayout = true;
+      if (m.type === MSG.GROUP) {
+        this.groups[m.group] = m.r * 65536 + m.g * 256 + m.b + 1;
+      } else if (m.type === MSG.LANE || m.type === MSG.CLUSTER) {
+        const at = this.laneOf(m.lane);
+        if (at >= 0) {
+          if (m.type === MSG.LANE) {
+            this.lanes[at + L_FIRST] = m.first;
+            this.lanes[at + L_COUNT] = m.count;
+          } else {
+            this.lanes[at + L_HEALTH] = m.health <= HEALTH.UNREACHABLE ? m.health : HEALTH.DEGRADED;
+          }
+        }
+      } else if (m.type === MSG.ROLLOUT) {
+        const r = this.rollouts;
+        const at = this.record(r, ROLLOUT, this.rolloutCount, MAX_ROLLOUTS, m.rollout);
+        if (at >= 0) {
+          if (at === this.rolloutCount * ROLLOUT) this.rolloutCount = this.rolloutCount + 1;
+          r[at + R_LANE] = m.lane;
+          r[at + R_DESIRED] = m.desired;
+          r[at + R_UPDATED] = m.updated;
+          r[at + R_READY] = m.ready;
+          r[at + R_AVAILABLE] = m.available;
+        }
+      } else if (m.type === MSG.CONFIG) {
+        const s = this.settings;
+        this.level = m.brightness;
+        this.arrange = m.layout <= LAYOUT.STABLE ? m.layout : s.layout;
+        this.capMa = m.currentCap !== 0 ? m.currentCap : s.currentCap;
+        this.rate = m.fps !== 0 ? m.fps : s.fps;
+      }
     }
   }
 }

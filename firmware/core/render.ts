@@ -1,156 +1,297 @@
-// Model + time -> one colour per LED (before brightness and current cap, see output.ts).
+// Model + time -> the LEDs: colours, overlays, brightness and the current cap.
 //
 // Per lane: the lane's pods are put in display order (compact: arrival order; grouped: by group,
 // then arrival; stable: by the slot each pod got when it came). Position k of that order is LED
 // first+k. When there are more positions than LEDs, the lane aggregates: its last LED becomes a
 // pulsing magenta "aggregating" indicator and each other LED shows a run of neighbouring
 // positions in the majority group's colour, or blinking red if any pod of the run is failing.
-// Portable subset.
+// A stale link dims everything to a quarter and blinks LED 0 amber; boards run from USB, so the
+// draw is estimated (the sum of all channels) and the whole frame scaled down to the current cap.
+//
+// Cost: which pods each LED shows is worked out only when the model says who sits where changed
+// (model.relayout), in a few passes over the pods. A frame then recomputes only the LEDs that
+// animate and those of pods that changed state, keeps the channel sum up to date LED by LED and
+// writes only those LEDs (all of them when the cap's scale factor moves). Steady LEDs are not
+// touched. The colours are those of drawing everything every frame, so every runtime agrees.
+// Integer math only. Portable subset.
 
 import { HEALTH, LAYOUT } from '../../protocol/codec/types.ts';
-import { animated, blink, DARK_RED, dim, failing, FLASH_MS, MAGENTA, mix, podColor, RED, WHITE, wave } from './anim.ts';
-import { GONE, GONE_MS, L_COUNT, L_FIRST, L_HEALTH, LANE, P_BORN, P_INFO, P_SINCE, POD } from './model.ts';
-import { low, mid, top } from './pack.ts';
+import { AMBER, animated, blink, BLUE, DARK_RED, dim, failing, FLASH_MS, MAGENTA, mix, podColor, RED, WHITE, wave } from './anim.ts';
+import { L_COUNT, L_FIRST, L_HEALTH, L_LEDS, L_N, L_POS, L_START, LANE, MAX_PODS } from './model.ts';
 import { R_AVAILABLE, R_DESIRED, R_LANE, R_READY, R_UPDATED, ROLLOUT } from './model.ts';
 import type { Model } from './model.ts';
+import type { Strip } from './output.ts';
+import { low, mid, top } from './pack.ts';
+import { cell, INT, newStore, SHORT } from './store.ts';
+import type { Store } from './store.ts';
 
-/**
- * Fills `order` (a reusable work array, so a frame allocates nothing once it has grown) with the
- * lane's visible pods in display order, each as key * 1024 + pod index (key: the position in
- * arrival order, group then arrival, or the stable slot; below 2^28); returns how many.
- */
-function orderLane(model: Model, lane: number, now: number, order: number[]): number {
-  const p = model.pods;
-  let n = 0;
-  for (let i = 0; i * POD < p.length; i++) {
-    const at = i * POD;
-    if (top(p[at + P_INFO]) === lane && !(low(p[at + P_INFO]) === GONE && now - p[at + P_SINCE] >= GONE_MS)) {
-      let e = i * 1025;
-      if (model.arrange === LAYOUT.GROUPED) e = (mid(p[at + P_INFO]) * 1024 + i) * 1024 + i;
-      else if (model.arrange === LAYOUT.STABLE) e = (p[at] % 512) * 1024 + i;
-      // Insertion sort: the input is nearly sorted already (arrival order).
-      let j = n;
-      if (j === order.length) order.push(0);
-      while (j > 0 && order[j - 1] > e) {
-        order[j] = order[j - 1];
-        j = j - 1;
+
+// An LED's span: (lane record + 1) * SPAN_LANE + from * 1024 + to, the run [from, to) of the
+// order store it shows; 0 for an LED no lane covers.
+const SPAN_LANE = 1048576;
+
+function channels(c: number): number {
+  return top(c) + mid(c) + low(c);
+}
+
+export class Painter {
+  /** Per LED: the colour it shows (overlays included, before brightness and the cap). */
+  cur: Store;
+  /** Estimated draw of the last frame (mA). */
+  ma!: number;
+  private span: Store;
+  /** Pod records in display order, lane after lane. */
+  private order: Store;
+  private leds: number;
+  private strip: Strip;
+  /** Channel sum of the LEDs at `level`, before the cap; the cap's factor (of 256). Set by the first frame, which writes everything. */
+  private sum!: number;
+  private factor!: number;
+  private level!: number;
+  private stale!: boolean;
+  private now!: number;
+  /** Set by ledColor: the colour it returned changes with time. */
+  private moving!: boolean;
+
+  constructor(ledCount: number, strip: Strip) {
+    this.leds = ledCount;
+    this.strip = strip;
+    this.cur = newStore(ledCount, INT);
+    this.span = newStore(ledCount, INT);
+    this.order = newStore(MAX_PODS, SHORT);
+  }
+
+  /** Position of order entry k of a lane starting at `start`: its stable slot, or its rank. */
+  private position(model: Model, start: number, k: number): number {
+    return model.arrange === LAYOUT.STABLE ? model.key[this.order[start + k]] % 512 : k;
+  }
+
+  /** Sort key of a record within its lane (arrival order breaks ties). */
+  private sortKey(model: Model, r: number): number {
+    return model.arrange === LAYOUT.GROUPED ? mid(model.info[r]) : model.key[r] % 512;
+  }
+
+  /** Works out which pods each LED shows: the lanes' pods in display order, then each lane's LEDs. */
+  private arrangeLeds(model: Model): void {
+    const lanes = model.lanes;
+    const o = this.order;
+    const end = model.laneCount * LANE;
+    // Two passes over the pods: how many each lane has, then each into its lane's part of `order`.
+    for (let pass = 0; pass < 2; pass++) {
+      let start = 0;
+      for (let at = 0; at < end; at = at + LANE) {
+        lanes[at + L_START] = start;
+        start = start + lanes[at + L_N];
+        lanes[at + L_N] = 0;
       }
-      order[j] = e;
-      n = n + 1;
+      for (let r = 0; r < model.held; r++) {
+        const lane = cell(model.laneAt, top(model.info[r]));
+        model.pled[r] = 0;
+        if (lane > 0) {
+          const at = (lane - 1) * LANE;
+          if (pass > 0) o[lanes[at + L_START] + lanes[at + L_N]] = r;
+          lanes[at + L_N] = lanes[at + L_N] + 1;
+        }
+      }
     }
+    this.span = newStore(this.leds, INT);
+    for (let at = 0; at < end; at = at + LANE) this.layoutLane(model, at);
   }
-  return n;
-}
 
-/** Does the pod at `at` change colour with time? */
-function moving(model: Model, at: number, now: number): boolean {
-  return animated(low(model.pods[at + P_INFO])) || now - model.pods[at + P_BORN] < FLASH_MS;
-}
-
-/** Colour of the pod at `at` at `now`. */
-function colorOf(model: Model, at: number, now: number): number {
-  const p = model.pods;
-  return podColor(model.color(mid(p[at + P_INFO])), low(p[at + P_INFO]), p[at + P_SINCE], p[at + P_BORN], now);
-}
-
-/** Pod record offset of order entry k. */
-function podAt(order: number[], k: number): number {
-  return (order[k] % 1024) * POD;
-}
-
-/** Position of order entry k on the lane: its stable slot, or k. */
-function position(model: Model, order: number[], k: number): number {
-  return model.arrange === LAYOUT.STABLE ? Math.floor(order[k] / 1024) : k;
-}
-
-/** Order entry of the first pod of the run [a, b) whose group most pods of the run share. */
-function majority(model: Model, order: number[], a: number, b: number): number {
-  const p = model.pods;
-  let best = a;
-  let bestCount = 0;
-  for (let x = a; x < b; x++) {
-    let count = 0;
-    for (let y = a; y < b; y++) if (mid(p[podAt(order, y) + P_INFO]) === mid(p[podAt(order, x) + P_INFO])) count = count + 1;
-    if (count > bestCount) {
-      best = x;
-      bestCount = count;
+  private layoutLane(model: Model, at: number): void {
+    const lanes = model.lanes;
+    const o = this.order;
+    const first = lanes[at + L_FIRST];
+    // The LEDs of the lane the strip has.
+    const leds = first + lanes[at + L_COUNT] > this.leds ? this.leds - first : lanes[at + L_COUNT];
+    lanes[at + L_LEDS] = leds;
+    const s = lanes[at + L_START];
+    const n = lanes[at + L_N];
+    lanes[at + L_POS] = 0;
+    if (leds <= 0) return;
+    if (model.arrange !== LAYOUT.COMPACT) {
+      // Insertion sort, stable: the pods come nearly in order (slots are handed out rising).
+      for (let i = 1; i < n; i++) {
+        const r = o[s + i];
+        let j = i;
+        while (j > 0 && this.sortKey(model, o[s + j - 1]) > this.sortKey(model, r)) {
+          o[s + j] = o[s + j - 1];
+          j = j - 1;
+        }
+        o[s + j] = r;
+      }
     }
-  }
-  return best;
-}
-
-/** Draws the lane record at `li` (offset) into buf; returns true when something in it animates. */
-function drawLane(model: Model, li: number, buf: number[], now: number, order: number[]): boolean {
-  const lanes = model.lanes;
-  const first = lanes[li + L_FIRST];
-  let leds = lanes[li + L_COUNT];
-  if (first + leds > buf.length) leds = buf.length - first;
-  if (leds <= 0) return false;
-  const health = lanes[li + L_HEALTH];
-  for (let k = 0; k < leds; k++) buf[first + k] = health === HEALTH.UNREACHABLE ? DARK_RED : 0;
-  if (health === HEALTH.UNREACHABLE) return false;
-  const level = health === HEALTH.DEGRADED ? 96 : 255;
-  const n = orderLane(model, lanes[li], now, order);
-  const positions = n > 0 ? position(model, order, n - 1) + 1 : 0;
-  let moves = false;
-  let shown = positions;
-  if (positions <= leds) {
-    for (let k = 0; k < n; k++) {
-      const at = podAt(order, k);
-      buf[first + position(model, order, k)] = dim(colorOf(model, at, now), level);
-      if (moving(model, at, now)) moves = true;
-    }
-  } else {
-    // Aggregation: LEDs 0..usable-1 show runs of positions, the last LED says so.
-    const usable = leds - 1;
-    shown = usable;
-    buf[first + usable] = dim(MAGENTA, wave(now, 2000, 16, 96));
-    moves = true;
+    const lane = (at / LANE + 1) * SPAN_LANE;
+    for (let k = 0; k < leds; k++) this.span[first + k] = lane;
+    if (lanes[at + L_HEALTH] === HEALTH.UNREACHABLE) return;
+    const positions = n > 0 ? this.position(model, s, n - 1) + 1 : 0;
+    lanes[at + L_POS] = positions;
+    // More positions than LEDs: LEDs 0..leds-2 show runs of positions, the last LED says so.
+    const usable = positions > leds ? leds - 1 : positions;
     let a = 0;
     while (a < n) {
-      const bucket = Math.floor((position(model, order, a) * usable) / positions);
+      const led = first + Math.floor((this.position(model, s, a) * usable) / positions);
       let b = a;
-      let fail = false;
-      while (b < n && Math.floor((position(model, order, b) * usable) / positions) === bucket) {
-        if (failing(low(model.pods[podAt(order, b) + P_INFO]))) fail = true;
+      while (b < n && first + Math.floor((this.position(model, s, b) * usable) / positions) === led) {
+        model.pled[o[s + b]] = led + 1;
         b = b + 1;
       }
-      let c = blink(now, 1000, 500) ? RED : 0;
-      if (!fail) c = colorOf(model, podAt(order, majority(model, order, a, b)), now);
-      buf[first + bucket] = dim(c, level);
+      // Without aggregation a run is one pod, but two pods may share a stable slot: the last shows.
+      if (positions <= leds) a = b - 1;
+      this.span[led] = lane + (s + a) * 1024 + s + b;
       a = b;
     }
   }
-  return drawRollouts(model, lanes[li], first, shown, buf, now) || moves;
-}
 
-/**
- * Rollout progress: a white cursor blinks over the lane at updated/desired of the shown
- * positions, walking from the lane's start to its end as new pods come up; it goes away once
- * desired, updated, ready and available all agree.
- */
-function drawRollouts(model: Model, lane: number, first: number, shown: number, buf: number[], now: number): boolean {
-  let moves = false;
-  const r = model.rollouts;
-  for (let k = 0; k < r.length; k = k + ROLLOUT) {
-    const desired = r[k + R_DESIRED];
-    const done = r[k + R_UPDATED] >= desired && r[k + R_READY] >= desired && r[k + R_AVAILABLE] >= desired;
-    if (r[k + R_LANE] === lane && desired > 0 && !done && shown > 0) {
-      let at = Math.floor((r[k + R_UPDATED] * shown) / desired);
-      if (at >= shown) at = shown - 1;
-      moves = true;
-      if (blink(now, 1200, 300)) buf[first + at] = mix(buf[first + at], WHITE, 1, 2);
+  /** Colour of LED k at `now`, before overlays; sets this.moving. */
+  private ledColor(model: Model, k: number, now: number): number {
+    this.moving = false;
+    const span = this.span[k];
+    if (span === 0) return 0;
+    const at = (Math.floor(span / SPAN_LANE) - 1) * LANE;
+    const lanes = model.lanes;
+    const health = lanes[at + L_HEALTH];
+    if (health === HEALTH.UNREACHABLE) return DARK_RED;
+    const leds = lanes[at + L_LEDS];
+    const aggregated = lanes[at + L_POS] > leds;
+    if (aggregated && k === lanes[at + L_FIRST] + leds - 1) {
+      this.moving = true;
+      return dim(MAGENTA, wave(now, 2000, 16, 96));
+    }
+    const from = Math.floor(span / 1024) % 1024;
+    const to = span % 1024;
+    if (from === to) return 0;
+    const o = this.order;
+    // The run's colour: a failing pod wins (blinking red), else the first pod of the group most
+    // pods of the run share.
+    let best = from;
+    let bestCount = 0;
+    let c = -1;
+    for (let x = from; x < to; x++) {
+      if (failing(low(model.info[o[x]])) && aggregated) c = blink(now, 1000, 500) ? RED : 0;
+      let count = 0;
+      for (let y = from; y < to; y++) if (mid(model.info[o[y]]) === mid(model.info[o[x]])) count = count + 1;
+      if (count > bestCount) {
+        best = x;
+        bestCount = count;
+      }
+    }
+    const r = o[best];
+    const i = model.info[r];
+    this.moving = c >= 0 || animated(low(i)) || now - model.born[r] < FLASH_MS;
+    // A group never described is white.
+    const g = cell(model.groups, mid(i));
+    if (c < 0) c = podColor(g > 0 ? g - 1 : 0xffffff, low(i), model.since[r], model.born[r], now);
+    return dim(c, health === HEALTH.DEGRADED ? 96 : 255);
+  }
+
+  /** What LED k shows at `level`, the stale overlay included. */
+  private lit(k: number): number {
+    let c = this.cur[k];
+    if (this.stale) c = k === 0 && blink(this.now, 1000, 250) ? AMBER : dim(c, 64);
+    return dim(c, this.level);
+  }
+
+  private put(k: number): void {
+    const c = this.lit(k);
+    const f = this.factor;
+    this.strip.set(k, Math.floor((top(c) * f) / 256), Math.floor((mid(c) * f) / 256), Math.floor((low(c) * f) / 256));
+  }
+
+  /** LED k now shows `c`: written at once, unless the whole strip is written at the end (`all`). */
+  private show(k: number, c: number, all: boolean): void {
+    if (all) {
+      this.cur[k] = c;
+    } else if (c !== this.cur[k]) {
+      this.sum = this.sum - channels(this.lit(k));
+      this.cur[k] = c;
+      this.sum = this.sum + channels(this.lit(k));
+      this.put(k);
     }
   }
-  return moves;
-}
 
-/** Draws every lane into buf (one packed colour per LED); returns true when something animates. */
-export function drawModel(model: Model, buf: number[], now: number, order: number[]): boolean {
-  for (let k = 0; k < buf.length; k++) buf[k] = 0;
-  let moves = false;
-  for (let li = 0; li < model.lanes.length; li = li + LANE) {
-    if (drawLane(model, li, buf, now, order)) moves = true;
+  /** Recomputes LED k; returns whether it animates. */
+  private redo(model: Model, k: number, now: number, all: boolean): boolean {
+    this.show(k, this.ledColor(model, k, now), all);
+    model.mov[k] = this.moving ? 1 : 0;
+    return this.moving;
   }
-  return moves;
+
+  /**
+   * Draws the frame for `now` (the waiting animation before any snapshot) and writes it out;
+   * returns true when something animates.
+   */
+  frame(model: Model, now: number, waiting: boolean, stale: boolean, maPerChannel: number): boolean {
+    // Every LED is written out at a new brightness (the first frame too), while the waiting
+    // animation or the stale overlay is on, and as it goes off. A new layout redoes every LED's
+    // colour but writes only those that changed.
+    const all = waiting || stale || this.stale || model.level !== this.level;
+    const every = all || model.relayout;
+    let moves = waiting || stale;
+    this.stale = stale;
+    this.now = now;
+    this.level = model.level;
+    if (waiting) {
+      this.cur = newStore(this.leds, INT);
+      if (this.leds > 0) this.cur[0] = dim(BLUE, wave(now, 2000, 8, 128));
+      // What the waiting animation drew is not the model's: lay it out again when it comes.
+      model.relayout = true;
+    } else {
+      if (model.relayout) this.arrangeLeds(model);
+      model.relayout = false;
+      // The animating LEDs and those of pods changed in place (all after a change).
+      for (let k = 0; k < this.leds; k++) if ((every || model.mov[k] > 0) && this.redo(model, k, now, all)) moves = true;
+      if (this.cursors(model, now, all)) moves = true;
+    }
+    if (all) {
+      this.sum = 0;
+      for (let k = 0; k < this.leds; k++) this.sum = this.sum + channels(this.lit(k));
+    }
+    let ma = Math.floor((this.sum * maPerChannel) / 255);
+    // factor/256 of every channel when over the cap.
+    let factor = 256;
+    const capMa = model.capMa;
+    if (capMa > 0 && ma > capMa) {
+      factor = Math.floor((capMa * 256) / ma);
+      ma = Math.floor((ma * factor) / 256);
+    }
+    if (all || factor !== this.factor) {
+      this.factor = factor;
+      for (let k = 0; k < this.leds; k++) this.put(k);
+    }
+    this.strip.show();
+    this.ma = ma;
+    return moves;
+  }
+
+  /**
+   * Rollout progress: a white cursor blinks over the lane at updated/desired of the shown
+   * positions, walking from the lane's start to its end as new pods come up; it goes away once
+   * desired, updated, ready and available all agree. Its LED is redone every frame (it blinks).
+   */
+  private cursors(model: Model, now: number, all: boolean): boolean {
+    const r = model.rollouts;
+    const lanes = model.lanes;
+    let moves = false;
+    for (let k = 0; k < model.rolloutCount * ROLLOUT; k = k + ROLLOUT) {
+      const desired = r[k + R_DESIRED];
+      const lane = cell(model.laneAt, r[k + R_LANE]);
+      const at = (lane - 1) * LANE;
+      if (lane > 0 && desired > 0 && !(r[k + R_UPDATED] >= desired && r[k + R_READY] >= desired && r[k + R_AVAILABLE] >= desired)) {
+        const leds = lanes[at + L_LEDS];
+        const positions = lanes[at + L_POS];
+        const shown = positions > leds ? leds - 1 : positions;
+        let c = Math.floor((r[k + R_UPDATED] * shown) / desired);
+        c = lanes[at + L_FIRST] + (c >= shown ? shown - 1 : c);
+        // Only over the lane's own LEDs (a later lane drawn over them hides it); none on an
+        // unreachable lane (positions 0 there) or one without LEDs.
+        if (leds > 0 && shown > 0 && Math.floor(this.span[c] / SPAN_LANE) === lane) {
+          model.mov[c] = 1;
+          moves = true;
+          if (blink(now, 1200, 300)) this.show(c, mix(this.cur[c], WHITE, 1, 2), all);
+        }
+      }
+    }
+    return moves;
+  }
 }

@@ -5,7 +5,7 @@
 // Portable subset.
 
 import { crc16String } from '../../protocol/codec/crc16.ts';
-import { FLAG, MAGIC_0, MAGIC_1, MSG, PROTOCOL_VERSION } from '../../protocol/codec/types.ts';
+import { FLAG, MSG, PROTOCOL_VERSION } from '../../protocol/codec/types.ts';
 
 function u8(v: number): string {
   return String.fromCharCode(v);
@@ -22,7 +22,8 @@ function str(s: string): string {
 }
 
 function frame(seq: number, type: number, payload: string): string {
-  const body = u8(MAGIC_0) + u8(MAGIC_1) + u8(PROTOCOL_VERSION) + u8(FLAG.UPSTREAM) + u16(seq) + u8(type) + u8(payload.length) + payload;
+  // MAGIC_0 MAGIC_1 are 'PL'.
+  const body = 'PL' + u8(PROTOCOL_VERSION) + u8(FLAG.UPSTREAM) + u16(seq) + u8(type) + u8(payload.length) + payload;
   return body + u16(crc16String(body, 0, body.length));
 }
 

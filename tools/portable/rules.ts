@@ -53,6 +53,12 @@ function isArrayType(type: ts.Type, checker: ts.TypeChecker): boolean {
   return checker.isArrayType(type) || checker.isTupleType(type);
 }
 
+/** In firmware/core, other than store.ts (which makes the plain stores). */
+function inCoreOutsideStore(n: ts.Node): boolean {
+  const file = n.getSourceFile().fileName.split('\\').join('/');
+  return file.includes('/firmware/core/') && !file.endsWith('/firmware/core/store.ts');
+}
+
 export const RULES: Rule[] = [
   {
     name: 'no-spread',
@@ -160,6 +166,11 @@ export const RULES: Rule[] = [
       ts.isPropertyAccessExpression(n) &&
       (n.name.text === 'slice' || n.name.text === 'splice') &&
       isArrayType(c.getTypeAtLocation(n.expression), c),
+  },
+  {
+    name: 'no-core-array-literal',
+    why: 'firmware/core takes its arrays from newStore() (store.ts): on Espruino a plain Array is a linked list, a[i] walks i elements; typed-array stores are flat and O(1)',
+    test: (n) => (ts.isArrayLiteralExpression(n) || (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'Array')) && inCoreOutsideStore(n),
   },
   {
     name: 'no-other-globals',

@@ -9,12 +9,67 @@
 //      normative vectors.
 // Resolution goes through TypeScript's checker, so only references to those declarations are
 // touched, never a local of the same name; a write to such a constant property is an error.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { resolve, sep } from 'node:path';
 import * as ts from 'typescript';
+import { LAYOUTS } from '../../../protocol/codec/layout.ts';
 
 export interface RewriteOptions {
   /** Replace decodeError reasons with '' (default true). */
   stripReasons?: boolean;
+  /** Source text to use instead of a file's (absolute path -> TypeScript), see storeSources. */
+  overrides?: Map<string, string>;
+  /** `cell(s, i)` of core/store.ts becomes `(s)[i]` (typed-array stores read 0 where unwritten). */
+  inlineCell?: boolean;
+  /** For esbuild (the output is not type-checked again): `===` between two numbers (or two strings) becomes `==`, decodeError loses its unused third argument. */
+  looseEquals?: boolean;
+  /**
+   * Message field names become two-character ones ($0, $1...) in the layout table and wherever a
+   * message's field is read: for a firmware file, which reads messages and never writes one.
+   */
+  shortFields?: boolean;
+  /** Expressions replaced by source text (`PL.ledCount` -> `60`): the board's baked profile. */
+  replace?: Record<string, string>;
+  /** `x = x + e` becomes `x += e` (default true; typescript-to-lua spells `a.b.c += e` longer than `a.b.c = a.b.c + e`). */
+  compound?: boolean;
+}
+
+const CORE_STORE = fileURLToPath(new URL('../../core/store.ts', import.meta.url));
+const TYPED_STORE = fileURLToPath(new URL('./store.ts', import.meta.url));
+const LIMIT_LINE = 'export const POD_LIMIT = 512;';
+
+/** `core` with each function declared in `from` put in place of the one of the same name. */
+function replaceFunctions(core: string, from: string): string {
+  const functions = (text: string) => {
+    const out = new Map<string, ts.FunctionDeclaration>();
+    for (const s of ts.createSourceFile('x.ts', text, ts.ScriptTarget.Latest, true).statements) if (ts.isFunctionDeclaration(s) && s.name) out.set(s.name.text, s);
+    return out;
+  };
+  const mine = functions(core);
+  const edits = [...functions(from)].map(([name, f]) => {
+    const old = mine.get(name);
+    if (old === undefined) throw new Error(`${CORE_STORE} has no function ${name} for ${TYPED_STORE} to replace`);
+    return { start: old.getStart(), end: old.getEnd(), text: f.getText() };
+  });
+  let out = core;
+  for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
+
+/**
+ * The core's store module for a board build: Espruino's typed-array stores (`typed`) or the plain
+ * ones, with the profile's pod limit (boards/*.json maxPods) in place of the default.
+ */
+export function storeSources(typed: boolean, podLimit?: number): Map<string, string> {
+  let text = readFileSync(CORE_STORE, 'utf8');
+  if (!text.includes(LIMIT_LINE)) throw new Error(`${CORE_STORE} lost its line '${LIMIT_LINE}'`);
+  if (typed) text = replaceFunctions(text, readFileSync(TYPED_STORE, 'utf8'));
+  if (podLimit !== undefined && !(Number.isInteger(podLimit) && podLimit >= 1 && podLimit <= 512)) {
+    throw new Error(`maxPods must be an integer from 1 to 512 (the slot packing), got ${podLimit}`);
+  }
+  const limit = podLimit === undefined ? text : text.replace(LIMIT_LINE, `export const POD_LIMIT = ${podLimit};`);
+  return new Map([[CORE_STORE, limit]]);
 }
 
 interface Edit {
@@ -107,32 +162,132 @@ function isDecodeError(checker: ts.TypeChecker, call: ts.CallExpression): boolea
   return decl !== undefined && sym?.name === 'decodeError' && decl.getSourceFile().fileName.endsWith(ERRORS_FILE.split(sep).join('/'));
 }
 
+/** Both sides are numbers, or both strings (no union with anything else): == and === agree. */
+function sameBasicType(checker: ts.TypeChecker, a: ts.Expression, b: ts.Expression): boolean {
+  const kind = (e: ts.Expression): string => {
+    const t = checker.getTypeAtLocation(e);
+    if (t.flags & ts.TypeFlags.NumberLike && !(t.flags & ~ts.TypeFlags.NumberLike & ~ts.TypeFlags.Union)) return 'number';
+    if (t.flags & ts.TypeFlags.StringLike && !(t.flags & ~ts.TypeFlags.StringLike & ~ts.TypeFlags.Union)) return 'string';
+    if (t.isUnion() && t.types.every((u) => u.flags & ts.TypeFlags.NumberLike)) return 'number';
+    if (t.isUnion() && t.types.every((u) => u.flags & ts.TypeFlags.StringLike)) return 'string';
+    return 'other';
+  };
+  const k = kind(a);
+  return k !== 'other' && k === kind(b);
+}
+
+const LAYOUT_FILE = `${sep}protocol${sep}codec${sep}layout.ts`;
+const TYPES_FILE = `${sep}protocol${sep}codec${sep}types.ts`;
+const DECODER_FILE = `${sep}protocol${sep}codec${sep}decoder.ts`;
+
+/** Every message field name (LAYOUTS) -> a short one. */
+function shortNames(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const fields of Object.values(LAYOUTS)) for (const f of fields) if (!out.has(f.name)) out.set(f.name, '$' + out.size.toString(36));
+  // The discriminator too: the decoder's `{ type: type }` (readMessage) is renamed with it.
+  out.set('type', '$t');
+  return out;
+}
+
+/** Is this property a field of a message interface (types.ts, one with a `type` member)? */
+function isMessageField(checker: ts.TypeChecker, name: ts.MemberName): boolean {
+  const sym = checker.getSymbolAtLocation(name);
+  const decl = sym?.declarations?.[0];
+  if (decl === undefined || !ts.isPropertySignature(decl) || !resolve(decl.getSourceFile().fileName).endsWith(TYPES_FILE)) return false;
+  const owner = decl.parent;
+  return ts.isInterfaceDeclaration(owner) && owner.members.some((m) => m.name !== undefined && m.name.getText() === 'type');
+}
+
+function isStoreCell(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  let sym = checker.getSymbolAtLocation(call.expression);
+  if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+  const decl = sym?.valueDeclaration;
+  return decl !== undefined && sym?.name === 'cell' && resolve(decl.getSourceFile().fileName) === CORE_STORE;
+}
+
 /** Rewritten sources of every file the entry pulls in (absolute path -> TypeScript source). */
 export function rewriteSources(entry: string, options: RewriteOptions = {}): Map<string, string> {
-  const program = ts.createProgram([resolve(entry)], {
+  const compilerOptions: ts.CompilerOptions = {
     allowImportingTsExtensions: true,
     noEmit: true,
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
     target: ts.ScriptTarget.ES2019,
     types: [],
-  });
+  };
+  const host = ts.createCompilerHost(compilerOptions);
+  const overrides = options.overrides ?? new Map<string, string>();
+  const getSourceFile = host.getSourceFile;
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+    const text = overrides.get(resolve(fileName));
+    return text !== undefined ? ts.createSourceFile(fileName, text, languageVersion, true) : getSourceFile.call(host, fileName, languageVersion, onError, shouldCreate);
+  };
+  const program = ts.createProgram([resolve(entry)], compilerOptions, host);
   const checker = program.getTypeChecker();
+  const short = options.shortFields ? shortNames() : undefined;
   const out = new Map<string, string>();
   for (const file of program.getSourceFiles()) {
     if (file.isDeclarationFile || file.fileName.includes('node_modules')) continue;
     const edits: Edit[] = [];
     const visit = (n: ts.Node): void => {
+      if (short !== undefined && ts.isStringLiteral(n) && resolve(file.fileName).endsWith(LAYOUT_FILE) && ts.isCallExpression(n.parent) && n.parent.arguments[0] === n && short.has(n.text)) {
+        edits.push({ start: n.getStart(file), end: n.getEnd(), text: JSON.stringify(short.get(n.text)) });
+        return;
+      }
+      if (short !== undefined && ts.isPropertyAssignment(n) && n.name.getText(file) === 'type' && resolve(file.fileName).endsWith(DECODER_FILE)) {
+        edits.push({ start: n.name.getStart(file), end: n.name.getEnd(), text: short.get('type')! });
+      }
+      if (options.replace !== undefined && ts.isPropertyAccessExpression(n) && !isWrite(n) && options.replace[n.getText(file)] !== undefined) {
+        edits.push({ start: n.getStart(file), end: n.getEnd(), text: `(${options.replace[n.getText(file)]})` });
+        return;
+      }
+      if (short !== undefined && ts.isPropertyAccessExpression(n) && short.has(n.name.text) && isMessageField(checker, n.name)) {
+        edits.push({ start: n.name.getStart(file), end: n.name.getEnd(), text: short.get(n.name.text)! });
+      }
+      if (options.inlineCell && ts.isCallExpression(n) && n.arguments.length === 2 && isStoreCell(checker, n)) {
+        const [store, index] = n.arguments;
+        edits.push({ start: n.getStart(file), end: store.getStart(file), text: '(' });
+        edits.push({ start: store.getEnd(), end: index.getStart(file), text: ')[' });
+        edits.push({ start: index.getEnd(), end: n.getEnd(), text: ']' });
+        visit(store);
+        visit(index);
+        return;
+      }
       if (options.stripReasons !== false && ts.isCallExpression(n) && isDecodeError(checker, n)) {
-        const reason = n.arguments[2];
-        edits.push({ start: reason.getStart(file), end: reason.getEnd(), text: "''" });
+        // The reason goes (decodeError's own `reason` property is '' below); where the output is
+        // type-checked again (typescript-to-lua), an empty one stays in its place.
+        if (options.looseEquals) edits.push({ start: n.arguments[1].getEnd(), end: n.arguments[2].getEnd(), text: '' });
+        else edits.push({ start: n.arguments[2].getStart(file), end: n.arguments[2].getEnd(), text: "''" });
         visit(n.arguments[0]);
         visit(n.arguments[1]);
         return;
       }
+      if (
+        options.stripReasons !== false &&
+        ts.isPropertyAssignment(n) &&
+        n.name.getText(file) === 'reason' &&
+        resolve(file.fileName).endsWith(ERRORS_FILE) &&
+        n.parent.parent !== undefined &&
+        ts.isReturnStatement(n.parent.parent)
+      ) {
+        edits.push({ start: n.initializer.getStart(file), end: n.initializer.getEnd(), text: "''" });
+        return;
+      }
+      // `a === b` -> `a == b` where both sides are numbers (or both strings): the same test, a
+      // byte shorter (the Espruino build only, see RewriteOptions.looseEquals).
+      if (
+        options.looseEquals &&
+        ts.isBinaryExpression(n) &&
+        (n.operatorToken.kind === ts.SyntaxKind.EqualsEqualsEqualsToken || n.operatorToken.kind === ts.SyntaxKind.ExclamationEqualsEqualsToken) &&
+        sameBasicType(checker, n.left, n.right)
+      ) {
+        const op = n.operatorToken;
+        edits.push({ start: op.getStart(file), end: op.getEnd(), text: op.kind === ts.SyntaxKind.EqualsEqualsEqualsToken ? '==' : '!=' });
+      }
       // `x = x + e` -> `x += e` (esbuild keeps the long form): x is a variable or a chain of
       // property reads on plain objects (no getters in the portable subset), so it is the same.
       if (
+        options.compound !== false &&
         ts.isBinaryExpression(n) &&
         n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
         ts.isBinaryExpression(n.right) &&

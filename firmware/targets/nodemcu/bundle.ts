@@ -7,14 +7,14 @@ import { resolve } from 'node:path';
 import * as ts from 'typescript';
 import { buildLua } from '../../../tools/lua/build.ts';
 import type { LuaRuntime } from '../../../tools/lua/build.ts';
-import { rewriteSources } from '../espruino/inline.ts';
+import { rewriteSources, storeSources } from '../espruino/inline.ts';
 import { minifyLua } from './minify.ts';
 import { planNames } from './names.ts';
 
 /** typescript-to-lua output for `entry` with the sources rewritten (not minified). */
-export function compileLua(entry: string, runtime: LuaRuntime, rewrite = true): string {
+export function compileLua(entry: string, runtime: LuaRuntime, rewrite = true, podLimit?: number): string {
   if (!rewrite) return buildLua({ entry, runtime }).code;
-  const sources = rewriteSources(entry);
+  const sources = rewriteSources(entry, { overrides: storeSources(false, podLimit), compound: false });
   // typescript-to-lua reads sources through ts.sys: serve the rewritten text for our files.
   const sys = ts.sys;
   const readFile = sys.readFile;
@@ -27,7 +27,7 @@ export function compileLua(entry: string, runtime: LuaRuntime, rewrite = true): 
 }
 
 /** The minified bundle (what goes on the board after the baked PL table). */
-export function buildLuaBundle(entry: string, runtime: LuaRuntime): string {
+export function buildLuaBundle(entry: string, runtime: LuaRuntime, podLimit?: number): string {
   const plan = planNames(entry);
-  return minifyLua(compileLua(entry, runtime), { fields: plan.rename, keep: plan.keep });
+  return minifyLua(compileLua(entry, runtime, true, podLimit), { fields: plan.rename, keep: plan.keep });
 }

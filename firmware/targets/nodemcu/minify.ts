@@ -16,7 +16,7 @@ const KEYWORDS = new Set(
 /** Globals a bundle may read; never renamed, never produced as a short name. */
 const GLOBALS = new Set(
   (
-    '_G _ENV _VERSION self arg assert collectgarbage dofile error getmetatable ipairs load loadstring next pairs pcall ' +
+    '_G _ENV _VERSION arg assert collectgarbage dofile error getmetatable ipairs load loadstring next pairs pcall ' +
     'print rawequal rawget rawlen rawset require select setmetatable tonumber tostring type unpack xpcall bit bit32 ' +
     'coroutine debug io math os package string table utf8 file gpio i2c mqtt net node pwm rtctime sjson spi tmr uart ' +
     'wifi ws2812 ws2801 apa102 pixbuf encoder crypto adc'
@@ -221,6 +221,35 @@ function renameModules(tokens: Token[]): void {
   for (const t of tokens) if (t.kind === 'string' && map.has(t.text)) t.text = map.get(t.text)!;
 }
 
+const CONTINUES = new Set(['+', '-', '*', '/', '%', '^', '..', '==', '~=', '<', '>', '<=', '>=', 'and', 'or', '//', '&', '|', '~', '<<', '>>']);
+
+/**
+ * Drops `t.F=<number>` statements whose field F nothing else in the bundle names: the exported
+ * constants (LANE, RED, ...) whose every use the source rewrite (espruino/inline.ts) turned into
+ * the literal. Fields also used as a string, or kept, stay.
+ */
+function dropDeadConstants(tokens: Token[], keep: Set<string>): void {
+  const uses = new Map<string, number>();
+  const strings = new Set<string>();
+  for (const t of tokens) {
+    if (t.kind === 'name') uses.set(t.text, (uses.get(t.text) ?? 0) + 1);
+    else if (t.kind === 'string') strings.add(t.text.slice(1, -1));
+  }
+  for (let k = 0; k + 4 < tokens.length; k++) {
+    const [a, dot, f, eq] = tokens.slice(k, k + 4);
+    if (a.kind !== 'name' || dot.text !== '.' || f.kind !== 'name' || eq.text !== '=' || (k > 0 && tokens[k - 1].text === '.')) continue;
+    const sign = tokens[k + 4].text === '-' ? 1 : 0;
+    const num = tokens[k + 4 + sign];
+    const after = tokens[k + 5 + sign];
+    if (num === undefined || num.kind !== 'number' || uses.get(f.text) !== 1 || strings.has(f.text) || keep.has(f.text)) continue;
+    if (after !== undefined && CONTINUES.has(after.text)) continue;
+    for (let j = k; j <= k + 4 + sign; j++) {
+      tokens[j].text = '';
+      tokens[j].kind = 'op';
+    }
+  }
+}
+
 /** Standard library functions worth a bundle-wide local (math.floor appears dozens of times). */
 const HOIST = ['math.floor', 'string.char', 'string.byte', 'string.sub', 'table.remove', 'tostring', 'setmetatable'];
 
@@ -283,7 +312,11 @@ export function minifyLua(src: string, options: MinifyOptions = {}): string {
   let tokens = tokenize(src);
   if (options.rename !== false) {
     const { declared, member } = scanNames(tokens);
-    const keep = options.keep ?? new Set<string>();
+    const keep = new Set(options.keep ?? []);
+    // `self` is a parameter like any other in typescript-to-lua's output (`function C.prototype.m(self, ...)`),
+    // renamed with the other locals (482 uses in a firmware bundle); only a method defined with
+    // `:` has it implicitly, and then it stays.
+    if (/function\s+[\w.]+:/.test(src)) keep.add('self');
     const strings = new Set<string>();
     for (const t of tokens) if (t.kind === 'string') strings.add(t.text.slice(1, -1));
     // Renamed in every position: typescript-to-lua's own names (bundle plumbing, lualib,
@@ -316,6 +349,7 @@ export function minifyLua(src: string, options: MinifyOptions = {}): string {
       if (t.kind === 'name' && map.has(t.text) && (everywhere.has(t.text) || !member[k])) t.text = map.get(t.text)!;
     });
     renameModules(tokens);
+    dropDeadConstants(tokens, keep);
   }
   hoistLibrary(tokens);
   // Tokens emptied by hoistLibrary go; spacing is decided between the tokens that remain.
