@@ -86,6 +86,8 @@ export interface LabelledLane {
   first: number;
   count: number;
   label: string;
+  /** Where the traffic goes (the Service's target, the active cluster): marked with ">", as on the page. */
+  traffic?: boolean;
 }
 
 /** The part of each name that tells it from the others ("bluegreen-blue" -> "blue"), when names share a prefix up to a dash. */
@@ -107,7 +109,7 @@ export function laneLabelRows(lanes: LabelledLane[], ledCount: number): string[]
   if (lanes.length === 0) return [];
   const full = lanes.map((l) => l.label.split('/').pop() ?? '');
   const fits = (names: string[]) => names.every((n, i) => n.length <= Math.max(1, lanes[i].count - 1));
-  const names = fits(full) ? full : distinctive(full);
+  const names = (fits(full) ? full : distinctive(full)).map((n, i) => (lanes[i].traffic ? `>${n}` : n));
   const rows = fits(names) ? 1 : 2;
   const out = Array.from({ length: rows }, () => '');
   lanes.forEach((l, i) => {

@@ -71,6 +71,7 @@ t.test('lane labels are whole, or told apart, never cut to the lane ("bluegreen-
   ];
   t.same(laneLabelRows(lanes, 30), ['blue           green'], 'the part that tells them apart');
   t.same(laneLabelRows([{ first: 0, count: 30, label: 'Deployment/demo/bluegreen-green' }], 30), ['bluegreen-green'], 'whole where it fits');
+  t.same(laneLabelRows([lanes[0], { ...lanes[1], traffic: true }], 30), ['blue           >green'], 'the traffic lane marked');
   const narrow = laneLabelRows(
     [
       { first: 0, count: 4, label: 'Deployment/shop/checkout' },
