@@ -11,8 +11,8 @@ const USAGE = `usage: podlights flash <profile> --port <serial port> [settings] 
 Builds the firmware of a board profile (podlights boards), uploads it over USB serial, makes it
 start on every boot and waits until the board says it is up. Espruino boards through EspruinoTools,
 NodeMCU boards through nodemcu-tool (compiled on the board). The board must run its interpreter
-already (README: "Putting the interpreter on a board"). Without settings the board keeps the
-settings file it has.
+already (README: "Putting the interpreter on a board"). Settings not given keep what the board's
+settings file says.
 
   --port, -p PATH        the board's serial port (podlights boards --detect lists them)
   --verbose, -v          show what the upload tools say

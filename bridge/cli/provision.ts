@@ -8,8 +8,9 @@ import type { Command } from './main.ts';
 
 const USAGE = `usage: podlights provision --port <serial port> [settings] [--verbose]
 
-Writes the board's settings file (Espruino: Storage file podlights.json; NodeMCU: podlights.cfg),
-restarts the board and waits for the firmware to start with them. The firmware itself is not
+Writes the given settings into the board's settings file (Espruino: Storage file podlights.json;
+NodeMCU: podlights.cfg; the settings not given stay as they are), restarts the board and waits
+for the firmware to start with them. The firmware itself is not
 touched: one build serves every board of a profile.
 
   --port, -p PATH        the board's serial port (podlights boards --detect lists them)

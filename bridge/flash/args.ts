@@ -41,8 +41,8 @@ export function parseFlashArgs(args: string[], command: string, env: NodeJS.Proc
   return out;
 }
 
-export const SETTINGS_HELP = `settings (written to the board's settings file, never into the build; each also from the
-environment variable in brackets):
+export const SETTINGS_HELP = `settings (merged into the board's settings file: those given replace, the others stay; never
+written into the build; each also from the environment variable in brackets):
   --board-id ID          the board's name on MQTT and in HELLO (default: the profile name) [PODLIGHTS_BOARD_ID]
   --wifi-ssid SSID       WiFi network [PODLIGHTS_WIFI_SSID]
   --wifi-password PW     WiFi passphrase [PODLIGHTS_WIFI_PASSWORD]

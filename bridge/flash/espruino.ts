@@ -128,7 +128,12 @@ export async function uploadEspruino(job: EspruinoUpload): Promise<string> {
       if (job.settings !== undefined) {
         const result = await new Promise<string | undefined>((resolve) =>
           // minTimeout: how long the tools wait for a first answer (2 s by default) before giving up.
-          E.Core.Utils.executeExpression(`require("Storage").write(${JSON.stringify(SETTINGS_FILE.espruino)},${byteLiteral(job.settings!)})`, resolve, { minTimeout: 10 }),
+          // The given fields replace those in the file, the others stay (a new WiFi keeps the broker).
+          E.Core.Utils.executeExpression(
+            `(function(n){var S=require("Storage"),f=${JSON.stringify(SETTINGS_FILE.espruino)},o=S.readJSON(f,1)||{};for(var k in n)o[k]=n[k];return S.writeJSON(f,o)})(JSON.parse(${byteLiteral(job.settings!)}))`,
+            resolve,
+            { minTimeout: 10 },
+          ),
         );
         E.Core.Serial.startListening(listen);
         if (result?.trim() !== 'true') throw new FlashError(`writing ${SETTINGS_FILE.espruino} to the board's Storage failed (it answered ${result ?? 'nothing'})`);

@@ -36,7 +36,19 @@ function nodemcuTool(log: (line: string) => void): NodemcuTool {
 }
 let logSink: (line: string) => void = () => undefined;
 
-export const NODEMCU_FILES = { source: 'podlights.lua', compiled: 'podlights.lc', init: 'init.lua', settings: 'podlights.cfg' } as const;
+export const NODEMCU_FILES = { source: 'podlights.lua', compiled: 'podlights.lc', init: 'init.lua', settings: 'podlights.cfg', incoming: 'podlights.new' } as const;
+
+/**
+ * Run on the board after the new settings went up as podlights.new: what it gives replaces those
+ * fields of podlights.cfg, the others stay (a new WiFi keeps the broker), and the file is written
+ * back as a Lua chunk (%q quotes any string so that Lua reads it back as it was).
+ */
+export const NODEMCU_MERGE =
+  `local o=file.exists("${NODEMCU_FILES.settings}") and dofile("${NODEMCU_FILES.settings}") or {} ` +
+  `for k,v in pairs(dofile("${NODEMCU_FILES.incoming}")) do o[k]=v end ` +
+  `file.open("${NODEMCU_FILES.settings}","w+") file.write("-- podlights board settings (podlights provision)\\nreturn {") ` +
+  `for k,v in pairs(o) do file.write(k.."="..(type(v)=="string" and string.format("%q",v) or tostring(v))..",") end ` +
+  `file.write("}\\n") file.close() file.remove("${NODEMCU_FILES.incoming}") print("podlights-settings-ok")`;
 
 /** The init.lua that starts the compiled firmware on every boot. */
 export const NODEMCU_INIT = `-- podlights: start the firmware that podlights flash compiled to ${NODEMCU_FILES.compiled}\nif file.exists("${NODEMCU_FILES.compiled}") then dofile("${NODEMCU_FILES.compiled}") end\n`;
@@ -83,7 +95,11 @@ export async function uploadNodemcu(job: NodemcuUpload): Promise<void> {
       bar.finish(`${NODEMCU_FILES.compiled}, source removed`);
       await put(NODEMCU_FILES.init, NODEMCU_INIT, 'upload init.lua');
     }
-    if (job.settings !== undefined) await put(NODEMCU_FILES.settings, job.settings, 'write settings');
+    if (job.settings !== undefined) {
+      await put(NODEMCU_FILES.incoming, job.settings, 'write settings');
+      const { response } = await t.execute(NODEMCU_MERGE);
+      if (response !== 'podlights-settings-ok') throw new FlashError(`merging the settings into ${NODEMCU_FILES.settings} failed on the board: ${response ?? 'no answer'}`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await t.disconnect().catch(() => undefined);

@@ -87,6 +87,10 @@ export function espruinoDevice(storage = new Map<string, string>(), extra: Recor
         storage.set(name, data);
         return true;
       },
+      writeJSON: (name: string, data: unknown) => {
+        storage.set(name, JSON.stringify(data));
+        return true;
+      },
       list: () => [...storage.keys()],
     },
   };

@@ -48,10 +48,11 @@ t.test('flash and provision an ESP32 running Espruino', { skip: missing ? `skipp
   const sent = playSnapshot(dev, 'podlights/desk-1/snapshot');
   t.same(dev.writes[dev.writes.length - 1], sent.grb, 'renders the same pixels as the virtual board');
 
-  const p = await podlights(['provision', '--port', host, '--wifi-ssid', 'other-net', '--wifi-password', 'other-pass', '--board-id', 'desk-1', '--mqtt-host', 'broker.lan']);
+  const p = await podlights(['provision', '--port', host, '--wifi-ssid', 'other-net', '--wifi-password', 'other-pass']);
   t.equal(p.code, 0, `provision exits 0 (stderr: ${p.stderr})`);
   t.match(p.stdout, /^provisioned \S+ in \d+\.\d s: podlights-fw\/0\.1\.0 desk-1\n$/, 'load() restarted the saved code with the new settings');
   t.same(board.saved, saved, 'the code did not change');
+  t.same(JSON.parse(board.storage.get('podlights.json')!), { boardId: 'desk-1', ssid: 'other-net', password: 'other-pass', mqttHost: 'broker.lan' }, 'the new WiFi replaced the old; board id and broker stayed');
   t.same(boot().wifi, [['other-net', 'other-pass']], 'the board joins the new WiFi');
 });
 

@@ -62,9 +62,13 @@ t.test('flash and provision a NodeMCU board over a serial console', { skip: miss
   t.equal(out[10], want[1], 'and so does the live frame');
 
   // Provisioning: new WiFi, no rebuild.
-  const p = await podlights(['provision', '--port', host, '--wifi-ssid', 'other-net', '--wifi-password', 'another-pass', '--board-id', 'desk-7']);
+  const p = await podlights(['provision', '--port', host, '--wifi-ssid', 'other-net', '--wifi-password', 'another-pass']);
   t.equal(p.code, 0, `provision exits 0 (stderr: ${p.stderr})`);
   t.match(p.stdout, /^provisioned \S+ in \d+\.\d s: podlights-fw\/0\.1\.0 desk-7\n$/, 'the board restarted with the new settings');
   t.equal(createHash('sha256').update(readFileSync(join(spiffs, 'podlights.lc'))).digest('hex'), createHash('sha256').update(lc).digest('hex'), 'the firmware did not change');
-  t.equal(bootFiles(spiffs, 'desk-7')[0], 'print podlights-fw/0.1.0 desk-7 | wifi.setmode STATION | wifi.sta.config ssid=other-net auto=true save=false', 'it joins the new WiFi');
+  t.same(readdirSync(spiffs).sort(), ['init.lua', 'podlights.cfg', 'podlights.lc'], 'the incoming settings were merged and removed');
+  const again = bootFiles(spiffs, 'desk-7');
+  t.equal(again[0], 'print podlights-fw/0.1.0 desk-7 | wifi.setmode STATION | wifi.sta.config ssid=other-net auto=true save=false', 'it joins the new WiFi');
+  t.match(again[2], / \| connect broker\.lan:1884$/, 'and keeps its broker (only the WiFi was given)');
+  t.equal(again[7], want[0], 'and still renders the same pixels');
 });
