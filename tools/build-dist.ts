@@ -56,16 +56,21 @@ const layout: esbuild.Plugin = {
       const text = await readFile(args.path, 'utf8');
       if (!text.includes('import.meta.')) return undefined;
       const rel = relative(ROOT, args.path).split(sep).join('/').replace(/\.ts$/, '.js');
-      const url = `new URL(${JSON.stringify(`../${rel}`)}, import.meta.url).href`;
-      const dir = `__podlightsDir(new URL(${JSON.stringify(`../${dirname(rel)}/`)}, import.meta.url))`;
-      const mapped = text.replaceAll('import.meta.url', url).replaceAll('import.meta.dirname', dir);
-      const helper = mapped === text || !mapped.includes('__podlightsDir') ? '' : "import { fileURLToPath as __podlightsPath } from 'node:url';\nconst __podlightsDir = (u: URL) => __podlightsPath(u).replace(/[\\\\/]$/, '');\n";
+      const file = `new URL(${JSON.stringify(`../${rel}`)}, import.meta.url)`;
+      // url first: the expressions put in for filename and dirname use the chunk's own URL.
+      const mapped = text
+        .replaceAll('import.meta.url', `${file}.href`)
+        .replaceAll('import.meta.filename', `__podlightsPath(${file})`)
+        .replaceAll('import.meta.dirname', `__podlightsPath(new URL('.', ${file})).replace(/[\\\\/]$/, '')`);
+      const helper = mapped.includes('__podlightsPath') ? "import { fileURLToPath as __podlightsPath } from 'node:url';\n" : '';
       return { contents: helper + mapped, loader: 'ts' };
     });
   },
 };
 
 async function buildDist(out: string): Promise<void> {
+  // The folder is emptied first: never the repository or a folder holding it.
+  if (out === ROOT || ROOT.startsWith(out + sep)) throw new Error(`npm run build: --out ${out} would delete the repository; name a folder of its own`);
   rmSync(out, { recursive: true, force: true });
   await esbuild.build({
     absWorkingDir: ROOT,
@@ -99,7 +104,12 @@ async function buildDist(out: string): Promise<void> {
   writeFileSync(join(out, 'package.json'), `${JSON.stringify({ name: pkg.name, version: pkg.version, private: true, type: 'module' }, null, 2)}\n`);
 }
 
-const { values } = parseArgs({ options: { out: { type: 'string', default: 'dist' } } });
-const out = resolve(values.out);
-await buildDist(out);
-process.stdout.write(`build: ${out}\n`);
+try {
+  const out = resolve(parseArgs({ options: { out: { type: 'string', default: 'dist' } } }).values.out);
+  await buildDist(out);
+  process.stdout.write(`build: ${out}\n`);
+} catch (err) {
+  // esbuild has printed its errors with their places; this is the one line that says why it stopped.
+  process.stderr.write(`${(err as Error).message.split('\n')[0]}\n`);
+  process.exitCode = 1;
+}
