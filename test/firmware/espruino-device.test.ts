@@ -21,7 +21,7 @@ t.test('esp32-ws2812 file on an Espruino stand-in', async (t) => {
   inits[0]();
   t.same(dev.console, ['podlights-fw/0.1.0 desk-1'], 'start line on the console (what podlights flash waits for)');
   t.same(dev.wifi, [['lab', 'secret-pw']], 'WiFi from the settings file');
-  t.same(dev.mqttCreated, [['broker.lan', { port: 1883, client_id: 'desk-1', username: 'desk-1', password: 's3cret' }]], 'broker from the settings file, user defaults to the board id');
+  t.same(dev.mqttCreated, [['broker.lan', { port: undefined, client_id: 'desk-1', username: 'desk-1', password: 's3cret' }]], 'broker from the settings file (the module defaults the port to 1883), user defaults to the board id');
   t.same(subscribed, ['podlights/desk-1/frames', 'podlights/desk-1/snapshot', 'podlights/bridge/state'], 'subscribes');
   t.equal(published[0]?.[0], 'podlights/desk-1/hello', 'HELLO on connect');
   t.equal(published[0][1].charCodeAt(6), MSG.HELLO);

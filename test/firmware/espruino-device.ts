@@ -23,7 +23,7 @@ export interface EspruinoDevice {
   wifi: [string, string | undefined][];
   /** MQTT.create calls: [host, options]. */
   mqttCreated: [string, Record<string, unknown>][];
-  /** console.log lines. */
+  /** console.log and print lines. */
   console: string[];
   /** Bytes written to USB (serial profiles). */
   usb: string[];
@@ -100,6 +100,7 @@ export function espruinoDevice(storage = new Map<string, string>(), extra: Recor
     setInterval: (cb: () => void) => d.intervals.push(cb),
     setTimeout: () => 0,
     console: { log: (...a: unknown[]) => d.console.push(a.join(' ')) },
+    print: (...a: unknown[]) => d.console.push(a.join(' ')),
     SPI1: { setup: () => undefined, write: (data: number[]) => d.writes.push(data) },
     USB: { on: () => undefined, write: (s: string) => d.usb.push(s) },
     LoopbackA: { setConsole: () => undefined },

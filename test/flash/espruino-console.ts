@@ -78,7 +78,7 @@ export class EspruinoConsole {
     this.replOnUsb = true;
     this.usbData = undefined;
     const dev = espruinoDevice(this.storage, {
-      print: (...a: unknown[]) => this.say(...a),
+      print: (...a: unknown[]) => (dev.console.push(a.map(String).join(' ')), this.say(...a)),
       console: { log: (...a: unknown[]) => (dev.console.push(a.map(String).join(' ')), this.say(...a)) },
       reset: () => (this.pending = 'reset'),
       save: () => (this.pending = 'save'),

@@ -35,7 +35,8 @@ declare const USB: Port;
 declare const LoopbackA: { setConsole(): void };
 declare const SPI1: { setup(options: { mosi: string; sck: string; baud: number }): void; write(data: number[]): void };
 declare function getTime(): number;
-declare const console: { log(text: string): void };
+/** Prints its arguments, space-separated, on the console. */
+declare function print(...text: string[]): void;
 declare function setInterval(cb: () => void, ms: number): number;
 /** Espruino's module loader: a global function (not CommonJS; esbuild must not see a require call). */
 declare const global: { require(name: string): any };
@@ -51,14 +52,17 @@ function start(): void {
   const n = PL.ledCount;
   const order = PL.colorOrder;
   const bytes = new Uint8Array(n * 3);
-  const idx = [order.indexOf('R'), order.indexOf('G'), order.indexOf('B')];
+  // Byte offsets of red, green and blue in the chip's order (locals: a plain Array is a linked list on Espruino).
+  const oR = order.indexOf('R');
+  const oG = order.indexOf('G');
+  const oB = order.indexOf('B');
   // PL.chip and PL.transport are compile-time constants in a board build: dead branches go.
   if (PL.chip === 'apa102') SPI1.setup({ mosi: PL.pin, sck: PL.clockPin, baud: 4000000 });
   const strip: Strip = {
     set: (i: number, r: number, g: number, b: number) => {
-      bytes[i * 3 + idx[0]] = r;
-      bytes[i * 3 + idx[1]] = g;
-      bytes[i * 3 + idx[2]] = b;
+      bytes[i * 3 + oR] = r;
+      bytes[i * 3 + oG] = g;
+      bytes[i * 3 + oB] = b;
     },
     show: () => {
       if (PL.chip !== 'apa102') {
@@ -119,9 +123,9 @@ function start(): void {
     core.hello(now());
   } else {
     // `podlights flash` waits for this line on the console to know the board came up.
-    console.log(FIRMWARE_VERSION + ' ' + id);
+    print(FIRMWARE_VERSION, id);
     const m: Mqtt = mod('MQTT').create(S.mqttHost, {
-      port: S.mqttPort || 1883,
+      port: S.mqttPort, // the MQTT module's default is 1883
       client_id: id,
       // The embedded broker knows a board by username = its board id; anonymous brokers ignore it.
       username: S.mqttUser || id,
