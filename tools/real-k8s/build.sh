@@ -48,7 +48,9 @@ go_build() {
   for spec in "$@"; do
     [ -x "$out/${spec%%=*}" ] && continue
     step "build ${spec%%=*}"
-    (cd "$work" && go build -p "$jobs" -trimpath -ldflags "$ldflags" -o "$out/${spec%%=*}" "${spec#*=}") || return 1
+    # Written under another name first: a build cut off mid-link leaves no binary that looks done.
+    (cd "$work" && go build -p "$jobs" -trimpath -ldflags "$ldflags" -o "$out/${spec%%=*}.tmp" "${spec#*=}") || return 1
+    mv "$out/${spec%%=*}.tmp" "$out/${spec%%=*}" || return 1
     done_step
   done
 }
