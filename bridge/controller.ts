@@ -37,6 +37,7 @@ export class Bridge {
   readonly link: Link;
   private readonly views = new Map<string, BoardView>();
   private recompute: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private started = false;
   /** View recomputations, and errors in them (a broken view must not stop the others). */
   readonly counters = { views: 0, patches: 0, viewErrors: 0 };
@@ -71,6 +72,7 @@ export class Bridge {
   async stop(): Promise<void> {
     this.started = false;
     clearTimeout(this.recompute);
+    clearImmediate(this.immediate);
     for (const c of this.clusters) c.stop();
     await this.link.stop();
   }
@@ -102,8 +104,10 @@ export class Bridge {
    * only differences, so nothing is lost by skipping intermediate states.
    */
   private schedule(): void {
-    if (!this.started || this.recompute) return;
-    this.recompute = this.structuralPending() ? setTimeout(() => this.run(), this.structuralWait()) : setTimeout(() => this.run(true), 0);
+    if (!this.started || this.recompute || this.immediate) return;
+    // setImmediate runs once the socket data at hand is handled: the events of one read share a patch.
+    if (this.structuralPending()) this.recompute = setTimeout(() => this.run(), this.structuralWait());
+    else this.immediate = setImmediate(() => this.run(true));
   }
 
   private structuralPending(): boolean {
@@ -118,6 +122,7 @@ export class Bridge {
 
   private run(fast = false): void {
     this.recompute = undefined;
+    this.immediate = undefined;
     if (fast && this.structuralPending()) {
       // Something structural arrived since: it waits its quiet moment (the pod changes with it).
       this.recompute = setTimeout(() => this.run(), this.structuralWait());

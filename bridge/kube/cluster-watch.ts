@@ -4,7 +4,8 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterHealth, ClusterState, LeanNode, LeanPod, LeanWorkload, WorkloadKind } from './lean.ts';
 import { workloadKey } from './lean.ts';
-import { POD_FIELDS, leanNode, leanPod, leanWorkload } from './normalize.ts';
+import { leanNode, leanWorkload } from './normalize.ts';
+import { decodePod, leanOf } from './pod-decoder.ts';
 import { KubeHttp } from './http.ts';
 import type { KubeHttpLimits } from './http.ts';
 import { Recovery, Reflector } from './reflector.ts';
@@ -35,9 +36,17 @@ export interface ClusterWatchOptions {
   log?: (line: string) => void;
 }
 
+const digits = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return s.length > 0;
+};
+
 /** A numeric resourceVersion comparison (etcd's are integers); unknown shapes count as newer. */
 function notOlder(rv: string, than: string): boolean {
-  if (!/^\d+$/.test(rv) || !/^\d+$/.test(than)) return true;
+  if (!digits(rv) || !digits(than)) return true;
   return rv.length !== than.length ? rv.length > than.length : rv >= than;
 }
 
@@ -80,8 +89,8 @@ export class ClusterWatch {
           path: '/api/v1/pods',
           fieldSelector,
           labelSelector,
-          normalize: leanPod,
-          fields: POD_FIELDS,
+          normalize: leanOf,
+          fields: decodePod,
           handlers: this.podHandlers(),
         }) as Reflector<unknown>,
       );

@@ -2,7 +2,6 @@
 // JSON (strings), to the lean shapes in lean.ts. Everything not needed is left behind, so the
 // cache stays small (no managedFields, no specs, no annotations but one).
 import type { LeanNode, LeanPod, LeanWorkload, WorkloadKind } from './lean.ts';
-import type { Shape } from './project.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw and typed objects differ in shape */
 type Obj = Record<string, any>;
@@ -10,7 +9,7 @@ type Obj = Record<string, any>;
 /** Timestamps repeat (pods created in the same second, every event of one pod): parse each once. */
 const times = new Map<string, number>();
 
-function time(v: unknown): number {
+export function time(v: unknown): number {
   if (v instanceof Date) return v.getTime();
   if (typeof v !== 'string') return 0;
   let t = times.get(v);
@@ -32,32 +31,8 @@ function isTrue(conditions: Obj[] | undefined, type: string): boolean {
   return (conditions ?? []).some((c) => c.type === type && c.status === 'True');
 }
 
-/**
- * What leanPod reads of a pod, for project(): watch events and list pages of pods are decoded
- * this far and no further (test/kube/project.test.ts holds the two together).
- */
-export const POD_FIELDS: Shape = {
-  metadata: {
-    uid: true,
-    namespace: true,
-    name: true,
-    resourceVersion: true,
-    labels: true,
-    deletionTimestamp: true,
-    creationTimestamp: true,
-    ownerReferences: [{ kind: true, name: true, controller: true }],
-  },
-  spec: { nodeName: true },
-  status: {
-    phase: true,
-    conditions: [{ type: true, status: true, reason: true }],
-    initContainerStatuses: [{ state: { waiting: { reason: true } } }],
-    containerStatuses: [{ restartCount: true, state: { waiting: { reason: true } } }],
-  },
-};
-
 /** Shared by every pod with no waiting container (most of them): nothing to allocate. */
-const NOT_WAITING: string[] = [];
+export const NOT_WAITING: string[] = [];
 
 function waitingReasons(into: string[], statuses: Obj[] | undefined): string[] {
   if (statuses === undefined) return into;

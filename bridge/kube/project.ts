@@ -9,10 +9,13 @@
 // by that shape). A value whose type does not fit its shape is taken whole. The input must be
 // valid JSON (the API server's); a malformed document throws a SyntaxError.
 
-export type Shape = true | { readonly [key: string]: Shape } | readonly [Shape];
+export type Shape = true | { readonly [key: string]: Shape } | readonly [Shape] | Decoder;
+
+/** Decodes the value at the reader's cursor its own way (e.g. straight into a lean shape). */
+export type Decoder = (r: JsonReader) => unknown;
 
 /** A shape made ready for matching keys as bytes, without making strings of them. */
-type Compiled = true | { array: Compiled } | { keys: Field[] };
+type Compiled = true | Decoder | { array: Compiled } | { keys: Field[]; keyBytes: Uint8Array[] };
 interface Field {
   name: string;
   /** The key as it appears between the quotes (JSON-escaped). */
@@ -22,14 +25,20 @@ interface Field {
 
 const compiled = new WeakMap<object, Compiled>();
 
+/** A key as it appears between the quotes of a JSON document (as JSON.stringify writes it). */
+export function keyBytes(name: string): Uint8Array {
+  return Buffer.from(JSON.stringify(name).slice(1, -1));
+}
+
 function compile(shape: Shape): Compiled {
-  if (shape === true) return true;
+  if (shape === true || typeof shape === 'function') return shape;
   let c = compiled.get(shape);
   if (c !== undefined) return c;
   if (Array.isArray(shape)) c = { array: compile((shape as readonly [Shape])[0]) };
   else {
     const fields = shape as { readonly [key: string]: Shape };
-    c = { keys: Object.keys(fields).map((name) => ({ name, bytes: Buffer.from(JSON.stringify(name).slice(1, -1)), sub: compile(fields[name]) })) };
+    const keys = Object.keys(fields).map((name) => ({ name, bytes: keyBytes(name), sub: compile(fields[name]) }));
+    c = { keys, keyBytes: keys.map((f) => f.bytes) };
   }
   compiled.set(shape, c);
   return c;
@@ -39,7 +48,7 @@ function compile(shape: Shape): Compiled {
 const [QUOTE, BACKSLASH, OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY, COMMA, COLON] = [34, 92, 123, 125, 91, 93, 44, 58];
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- decoded JSON */
-class Reader {
+export class JsonReader {
   i = 0;
   constructor(private readonly b: Buffer & { utf8Slice(start: number, end: number): string }) {}
 
@@ -47,7 +56,8 @@ class Reader {
     throw new SyntaxError(`${what} at byte ${this.i}`);
   }
 
-  private ws(): number {
+  /** Skips whitespace; the byte at the cursor. */
+  ws(): number {
     const b = this.b;
     let c = b[this.i];
     while (c === 32 || c === 10 || c === 13 || c === 9) c = b[++this.i];
@@ -78,7 +88,7 @@ class Reader {
   }
 
   /** Skips one value of any kind. */
-  private skip(): void {
+  skip(): void {
     const b = this.b;
     const c = this.ws();
     if (c === QUOTE) {
@@ -112,7 +122,7 @@ class Reader {
   }
 
   /** One whole value, decoded. Plain strings (no escapes) skip JSON.parse. */
-  private whole(): any {
+  whole(): any {
     const b = this.b;
     const c = this.ws();
     const start = this.i;
@@ -127,59 +137,113 @@ class Reader {
     return JSON.parse(b.utf8Slice(start, this.i));
   }
 
-  /** Which of the shape's keys the key at the cursor is (by its bytes), or undefined. */
-  private key(keys: Field[]): Field | undefined {
+  /** Which of `keys` (as keyBytes gives them) the key at the cursor is, or -1; past its colon. */
+  keyIndex(keys: readonly Uint8Array[]): number {
     if (this.ws() !== QUOTE) this.fail('expected a key');
     const start = this.i + 1;
     const len = this.skipString() - start;
+    this.expect(COLON);
+    return this.matchAt(keys, start, len);
+  }
+
+  private matchAt(keys: readonly Uint8Array[], start: number, len: number): number {
     const b = this.b;
     for (let j = 0; j < keys.length; j++) {
-      const kb = keys[j].bytes;
+      const kb = keys[j];
       if (kb.length !== len) continue;
       let m = 0;
       while (m < len && kb[m] === b[start + m]) m++;
-      if (m === len) return keys[j];
+      if (m === len) return j;
     }
-    return undefined;
+    return -1;
+  }
+
+  /**
+   * Walks an object: `field(index)` for each key among `keys` (it must read the value), the other
+   * values skipped. False (the value skipped) when the value is not an object.
+   */
+  fields(keys: readonly Uint8Array[], field: (index: number) => void): boolean {
+    return this.sequence(OPEN_OBJECT, CLOSE_OBJECT, () => {
+      const j = this.keyIndex(keys);
+      if (j < 0) this.skip();
+      else field(j);
+    });
+  }
+
+  /** Walks an array: `element()` for each (it must read the value). False (skipped) for a non-array. */
+  elements(element: () => void): boolean {
+    return this.sequence(OPEN_ARRAY, CLOSE_ARRAY, element);
+  }
+
+  /** The items of an object or array, separated by commas, up to `close`. */
+  private sequence(open: number, close: number, item: () => void): boolean {
+    if (this.ws() !== open) {
+      this.skip();
+      return false;
+    }
+    this.i++;
+    if (this.ws() === close) {
+      this.i++;
+      return true;
+    }
+    for (;;) {
+      item();
+      const d = this.ws();
+      this.i++;
+      if (d === close) return true;
+      if (d !== COMMA) this.fail(`expected ',' or '${String.fromCharCode(close)}'`);
+    }
+  }
+
+  /** The value's JSON text as it stands in the document. */
+  raw(): string {
+    const start = (this.ws(), this.i);
+    this.skip();
+    return this.b.utf8Slice(start, this.i);
+  }
+
+  /** A string value, or undefined (the value skipped) for anything else. */
+  string(): string | undefined {
+    if (this.ws() !== QUOTE) {
+      this.skip();
+      return undefined;
+    }
+    return this.whole() as string;
+  }
+
+  /** Which of `values` (as keyBytes gives them) a string value is, or -1; no string is made. */
+  stringIndex(values: readonly Uint8Array[]): number {
+    if (this.ws() !== QUOTE) {
+      this.skip();
+      return -1;
+    }
+    const start = this.i + 1;
+    const len = this.skipString() - start;
+    return this.matchAt(values, start, len);
+  }
+
+  /** The value is there and not null. */
+  present(): boolean {
+    const isNull = this.ws() === 110; // 'n'
+    this.skip();
+    return !isNull;
   }
 
   value(shape: Compiled): any {
     if (shape === true) return this.whole();
-    const c = this.ws();
+    if (typeof shape === 'function') return shape(this);
     if ('array' in shape) {
-      if (c !== OPEN_ARRAY) return this.whole();
-      this.i++;
+      if (this.ws() !== OPEN_ARRAY) return this.whole();
       const out: any[] = [];
-      if (this.ws() === CLOSE_ARRAY) {
-        this.i++;
-        return out;
-      }
-      for (;;) {
-        out.push(this.value(shape.array));
-        const d = this.ws();
-        this.i++;
-        if (d === CLOSE_ARRAY) return out;
-        if (d !== COMMA) this.fail("expected ',' or ']'");
-      }
-    }
-    if (c !== OPEN_OBJECT) return this.whole();
-    this.i++;
-    const out: Record<string, any> = {};
-    if (this.ws() === CLOSE_OBJECT) {
-      this.i++;
+      const sub = shape.array;
+      this.elements(() => out.push(this.value(sub)));
       return out;
     }
-    const keys = shape.keys;
-    for (;;) {
-      const field = this.key(keys);
-      this.expect(COLON);
-      if (field === undefined) this.skip();
-      else out[field.name] = this.value(field.sub);
-      const d = this.ws();
-      this.i++;
-      if (d === CLOSE_OBJECT) return out;
-      if (d !== COMMA) this.fail("expected ',' or '}'");
-    }
+    if (this.ws() !== OPEN_OBJECT) return this.whole();
+    const out: Record<string, any> = {};
+    const fields = shape.keys;
+    this.fields(shape.keyBytes, (j) => (out[fields[j].name] = this.value(fields[j].sub)));
+    return out;
   }
 
   end(): void {
@@ -189,7 +253,7 @@ class Reader {
 
 /** The parts of the JSON document in `bytes` that `shape` names. */
 export function project(bytes: Buffer, shape: Shape): any {
-  const r = new Reader(bytes as Buffer & { utf8Slice(start: number, end: number): string });
+  const r = new JsonReader(bytes as Buffer & { utf8Slice(start: number, end: number): string });
   const v = r.value(compile(shape));
   r.end();
   return v;

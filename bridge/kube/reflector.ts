@@ -178,13 +178,18 @@ export class Reflector<T> {
     const rv = String(raw.metadata?.resourceVersion ?? '');
     const value = this.options.normalize(raw);
     const seen = this.cache.get(key);
-    if (seen && seen.uid !== uid) {
+    if (seen && seen.uid === uid) {
+      seen.value = value; // the commonest event: an update in place, nothing new to hold
+      this.call(() => this.options.handlers.update(key, value, rv));
+      return;
+    }
+    if (seen) {
       // Same name, new object: the old one is gone, this is a replacement.
       this.cache.delete(key);
       this.call(() => this.options.handlers.delete(key, seen.value));
     }
     this.cache.set(key, { uid, value });
-    this.call(() => (seen && seen.uid === uid ? this.options.handlers.update(key, value, rv) : this.options.handlers.add(key, value, rv)));
+    this.call(() => this.options.handlers.add(key, value, rv));
   }
 
   private remove(raw: Obj): void {

@@ -140,7 +140,8 @@ export class Link {
    */
   private soon(): void {
     if (this.soonTimer !== undefined || this.timer === undefined) return;
-    const wait = Math.max(0, this.lastFlushStart + (this.options.flushMs ?? 50) - this.now());
+    const wait = this.lastFlushStart + (this.options.flushMs ?? 50) - this.now();
+    if (wait <= 0) return this.tick(); // the frames are made and handed over before this returns
     this.soonTimer = setTimeout(() => {
       this.soonTimer = undefined;
       this.tick();
@@ -180,7 +181,8 @@ export class Link {
     this.flushing = true;
     try {
       const now = this.now();
-      this.lastFlushStart = now;
+      // Only a flush that sends a change opens a window; idle ticks (heartbeats) do not.
+      for (const s of this.sessions.values()) if (s.hasChanges) this.lastFlushStart = now;
       await Promise.all([...this.sessions.values()].map((s) => this.flushOne(s, now)));
       this.forgetVanished(now);
       this.lastFlushAt = this.now();

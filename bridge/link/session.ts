@@ -66,6 +66,7 @@ export class BoardSession {
   private lastSendAt = 0;
   private retainedDirty = true;
   private lastRetainAt = -Infinity;
+  private retainCostMs = 0;
   private readonly retainEveryMs: number;
   readonly stats: SessionStats = { snapshots: 0, deltaFrames: 0, heartbeats: 0, messages: 0, bytes: 0, resyncs: 0, retained: 0, sendErrors: 0 };
 
@@ -134,6 +135,11 @@ export class BoardSession {
   pending(): number {
     if (this.needSnapshot || this.sent === undefined) return forCaps(stateMessages(this.desired), this.caps).length;
     return this.changed ? forCaps(this.delta(), this.caps).length : 0;
+  }
+
+  /** Something is due that a flush would send (a snapshot or a change). */
+  get hasChanges(): boolean {
+    return this.online && (this.needSnapshot || this.changed);
   }
 
   /** What the board has as far as the session knows (undefined before a snapshot). */
@@ -209,11 +215,17 @@ export class BoardSession {
    * has not been sent anything yet, it is the desired state ending just before the next seq.
    */
   private async maybeRetain(now: number): Promise<void> {
-    if (!this.retainedDirty || now - this.lastRetainAt < this.retainEveryMs) return;
+    // A big state costs more to encode than a small one: once a snapshot takes more than 2 ms to
+    // make, the next waits at least 100 times as long, so retaining never takes more than 1% of
+    // the CPU while the state keeps changing (a board that reboots meanwhile asks for a snapshot).
+    const floor = this.retainCostMs > 2 ? this.retainCostMs * 100 : 0;
+    if (!this.retainedDirty || now - this.lastRetainAt < Math.max(this.retainEveryMs, floor)) return;
+    const started = performance.now();
     const state = this.sent !== undefined && this.online ? { ...this.sent, pods: this.boardPods } : this.desired;
     const messages = forCaps(stateMessages(state), this.caps);
     const plan = planSnapshot(messages, { snapshot: this.snapshotCounter++ & 0xffff, maxFrame: this.maxFrame });
     const frames = plan.encode((this.seq - plan.frames) & 0xffff);
+    this.retainCostMs = performance.now() - started;
     this.retainedDirty = false;
     this.lastRetainAt = now;
     try {

@@ -43,6 +43,7 @@ interface Shown {
   isNew: boolean;
   handleKey: string;
   state: number;
+  derived: Derived;
 }
 
 /** What a pod object alone decides; kept per object (the reflector replaces objects that change). */
@@ -55,6 +56,8 @@ interface Derived {
   laneKey: string | undefined;
   workload?: { rsKey: string | undefined; rs: unknown; result: PodWorkload; newestKey: string | undefined };
   groupKey?: string;
+  /** Its handle as of the last computation (the view hands out handles only there). */
+  handle: number | undefined;
 }
 
 /** The lane of pods no node was chosen for (sorts after every node name). */
@@ -108,10 +111,19 @@ export class BoardView {
     if (d === undefined || d.pod !== pod || d.cluster !== cluster.name) {
       const split = this.config.lanes;
       const laneKey = split === 'workload' ? undefined : this.laneKey(cluster, pod, '');
-      // The same pod in a new object keeps its key string (no new string to hash per event).
-      const handleKey = d !== undefined && d.cluster === cluster.name ? d.handleKey : `${cluster.name}/${pod.uid}`;
-      d = { pod, seen: 0, cluster: cluster.name, shows: this.selection.shows(pod), handleKey, state: podState(pod), laneKey };
-      this.derivedCache.set(pod.uid, d);
+      if (d !== undefined && d.cluster === cluster.name) {
+        // The same pod in a new object: updated in place (no allocation per event); what
+        // depended on the old object is forgotten (patchPods keeps it when it still holds).
+        d.pod = pod;
+        d.shows = this.selection.shows(pod);
+        d.state = podState(pod);
+        d.laneKey = laneKey;
+        d.workload = undefined;
+        d.groupKey = undefined;
+      } else {
+        d = { pod, seen: 0, cluster: cluster.name, shows: this.selection.shows(pod), handleKey: `${cluster.name}/${pod.uid}`, state: podState(pod), laneKey, handle: undefined };
+        this.derivedCache.set(pod.uid, d);
+      }
     }
     d.seen = this.generation;
     return d;
@@ -206,7 +218,7 @@ export class BoardView {
           ? `${cluster.name}/${pw.key}@${pod.revision ?? ''}`
           : `${cluster.name}/bare@${colorKey(labelColor(pod.labels) ?? paletteColor(pod.namespace))}`;
         const groupKey = d.groupKey;
-        shown.push({ cluster, pod, laneKey, groupKey, workloadKey: pw.key, isNew, handleKey: d.handleKey, state: d.state });
+        shown.push({ cluster, pod, laneKey, groupKey, workloadKey: pw.key, isNew, handleKey: d.handleKey, state: d.state, derived: d });
         if (pw.workload && pw.workload.kind !== 'ReplicaSet') {
           const key = `${cluster.name}/${pw.key}`;
           const entry = workloadsSeen.get(key) ?? { cluster, oldPods: 0, newPods: 0, newReady: 0, laneKey, newGroupKey: `${cluster.name}/${pw.key}@${pw.currentRevision ?? ''}` };
@@ -274,6 +286,7 @@ export class BoardView {
       const lane = laneIds.get(s.laneKey);
       const group = groupIds.get(s.groupKey);
       const handle = this.handles.get(s.handleKey);
+      s.derived.handle = handle;
       if (lane === undefined || group === undefined || handle === undefined) continue;
       state.pods[handle] = { lane, group, state: s.state };
       state.podKeys[handle] = s.handleKey;
@@ -338,13 +351,14 @@ export class BoardView {
           continue;
         }
         const was = old.pod;
+        const { shows, laneKey, workload, groupKey } = old; // derived() updates the entry in place
         const d = this.derived(cluster, pod);
-        if (d.shows !== old.shows || d.laneKey !== old.laneKey) return undefined;
+        if (d.shows !== shows || d.laneKey !== laneKey) return undefined;
         if (!d.shows) continue;
         if (was.revision !== pod.revision || was.owner?.name !== pod.owner?.name || was.labels['podlights.io/color'] !== pod.labels['podlights.io/color'] || was.labels['blinktColor'] !== pod.labels['blinktColor']) return undefined;
-        d.workload = old.workload;
-        d.groupKey = old.groupKey;
-        const handle = this.handles.peek(d.handleKey);
+        d.workload = workload;
+        d.groupKey = groupKey;
+        const handle = d.handle;
         const entry = handle === undefined ? undefined : last.pods[handle];
         if (handle === undefined || entry === undefined) return undefined;
         if (entry.state === d.state) continue;

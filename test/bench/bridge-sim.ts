@@ -6,6 +6,8 @@
 //   { cmd: 'flips', count, rate? }  flip readiness of `count` pods round-robin, as fast as it
 //                                   can (rate undefined) or paced at `rate` writes/s; answers
 //                                   { writes: [[podIndex, ready, atMs]...] | undefined, notReady }
+//   { cmd: 'finish', index, done }  pod `index` Succeeded (done) or back to Running and ready;
+//                                   answers { at }
 //   { cmd: 'stop' }
 // Times are wall-clock ms (performance.timeOrigin + performance.now()), comparable across
 // processes on one machine.
@@ -119,7 +121,14 @@ async function flips(count: number, rate: number | undefined): Promise<[number, 
   return writes;
 }
 
-process.on('message', (m: { cmd: string; count?: number; rate?: number }) => {
+process.on('message', (m: { cmd: string; count?: number; rate?: number; index?: number; done?: boolean }) => {
+  if (m.cmd === 'finish') {
+    const i = m.index!;
+    ready[i] = !m.done;
+    sim.api.patch(R.pods, 'default', `pod-${i}`, 'merge', { status: m.done ? { ...status(i, false), phase: 'Succeeded' } : status(i, true) }, { subresource: 'status' });
+    send({ at: now() });
+    return;
+  }
   if (m.cmd === 'stop') {
     void sim.stop().then(() => process.exit(0));
     return;

@@ -27,6 +27,7 @@ const rss = () => {
   return process.memoryUsage().rss;
 };
 let rssBase = 0;
+let heapBase = 0;
 
 /** Where both contenders' output goes. Keeps frames only while a latency run records. */
 class BenchSink implements Transport {
@@ -64,6 +65,7 @@ await import('@kubernetes/client-node');
 await import('../../bridge/kube/connect.ts');
 await import('../../bridge/config/load.ts');
 rssBase = rss();
+heapBase = process.memoryUsage().heapUsed;
 const t0 = now();
 let events: () => number;
 let synced: () => boolean;
@@ -71,6 +73,8 @@ let notReady: () => number;
 /** Recorded frames to [at, podIndex, ready] (after recording: decoding costs nothing measured). */
 let decodeRecorded: (rec: [number, Uint8Array][]) => [number, number, boolean][];
 let stop: () => Promise<void>;
+/** What the contender says of itself (podlights: its session's counters). */
+let self: () => unknown = () => undefined;
 const podIndex = (name: string) => Number(name.slice(name.lastIndexOf('-') + 1));
 
 if (mode === 'podlights') {
@@ -108,6 +112,7 @@ if (mode === 'podlights') {
     return out;
   };
   stop = () => bridge.stop();
+  self = () => ({ ...bridge.link.board('bench')?.stats, views: bridge.counters.views, patches: bridge.counters.patches });
 } else {
   const { CoreV1Api, KubeConfig, makeInformer } = await import('@kubernetes/client-node');
   const { kubeconfigText } = await import('../../bridge/sim/kubeconfig.ts');
@@ -155,7 +160,8 @@ const syncMs = now() - t0;
 // RSS after a full GC, asked for outside the CPU windows (a forced GC is not the contender's cost).
 const status = (withRss = false, verify = false) => {
   const cpu = process.cpuUsage();
-  return { events: events(), sends: sink.sends, bytes: sink.bytes, cpuMs: (cpu.user + cpu.system) / 1000, rssOverBase: withRss ? rss() - rssBase : 0, notReady: verify ? notReady() : -1 };
+  const rssOverBase = withRss ? rss() - rssBase : 0; // after the GC rss() forces: heapOverBase is live data
+  return { events: events(), sends: sink.sends, bytes: sink.bytes, cpuMs: (cpu.user + cpu.system) / 1000, rssOverBase, heapOverBase: withRss ? process.memoryUsage().heapUsed - heapBase : 0, notReady: verify ? notReady() : -1 };
 };
 // CPU profile of one window (the burst), not of start-up: `node --cpu-prof` would be mostly the
 // module loader's.
@@ -179,7 +185,7 @@ async function profile(m: { cmd: string; file?: string }): Promise<void> {
 process.on('message', (m: { cmd: string; file?: string; verify?: boolean }) => {
   if (m.cmd.startsWith('profile')) void profile(m);
   else if (m.cmd === 'status') process.send!(status(false, m.verify));
-  else if (m.cmd === 'rss') process.send!(status(true));
+  else if (m.cmd === 'rss') process.send!({ ...status(true), self: self() });
   else if (m.cmd === 'record') {
     sink.recording = [];
     process.send!({});

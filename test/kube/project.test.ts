@@ -1,11 +1,12 @@
 // project() decodes only what a shape names, straight from the bytes. It must agree with
-// JSON.parse on everything it keeps, for any JSON (property-based), and leanPod must come out the
-// same from a projected pod as from a whole one (POD_FIELDS is what leanPod reads).
+// JSON.parse on everything it keeps, for any JSON (property-based), and the pod decoder must give
+// the LeanPod that leanPod gives of the whole pod, for real-looking and for random pods.
 import t from 'tap';
 import fc from 'fast-check';
 import { project } from '../../bridge/kube/project.ts';
 import type { Shape } from '../../bridge/kube/project.ts';
-import { POD_FIELDS, leanPod } from '../../bridge/kube/normalize.ts';
+import { leanPod } from '../../bridge/kube/normalize.ts';
+import { decodePod, leanOf } from '../../bridge/kube/pod-decoder.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON */
 /** The projection done the slow way, on a parsed value. */
@@ -87,17 +88,71 @@ const pod = {
   },
 };
 
-t.test('leanPod reads the same from a projected pod as from the whole pod', async (t) => {
+const decoded = (v: unknown) => {
+  const ev = project(Buffer.from(JSON.stringify({ type: 'MODIFIED', object: v })), { type: true, object: decodePod });
+  return { type: ev.type, lean: leanOf(ev.object), metadata: ev.object.metadata };
+};
+
+t.test('the pod decoder gives what leanPod gives of the whole pod', async (t) => {
   const variants = [
     pod,
     { ...pod, metadata: { ...pod.metadata, deletionTimestamp: undefined, ownerReferences: undefined } },
     { ...pod, spec: { ...pod.spec, nodeName: undefined }, status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] } },
+    { ...pod, status: { ...pod.status, containerStatuses: [{ restartCount: 2, state: { waiting: { reason: 'ImagePullBackOff' } } }], initContainerStatuses: [{ state: { waiting: { reason: 'PodInitializing' } } }] } },
     { metadata: { name: 'bare', namespace: 'default' } },
   ];
   for (const v of variants) {
-    const text = JSON.stringify(v);
-    t.same(leanPod(project(Buffer.from(text), POD_FIELDS)), leanPod(JSON.parse(text)), v.metadata.name);
+    const d = decoded(v);
+    t.same(d.lean, leanPod(JSON.parse(JSON.stringify(v))), v.metadata.name);
+    const m = v.metadata as { uid?: string; namespace?: string; name?: string; resourceVersion?: string };
+    t.same(d.metadata, { uid: m.uid, namespace: m.namespace, name: m.name, resourceVersion: m.resourceVersion }, 'identity for the reflector');
   }
-  const projected = JSON.stringify(project(Buffer.from(JSON.stringify(pod)), POD_FIELDS));
-  t.notMatch(projected, /managedFields|containers"|volumes|imageID|annotations/, 'what the view never reads is left behind');
+});
+
+t.test('the pod decoder agrees with leanPod on random pods', async (t) => {
+  const str = fc.oneof(fc.constantFrom('Ready', 'PodScheduled', 'True', 'False', 'Unschedulable', 'CrashLoopBackOff', 'ReplicaSet', '2026-01-01T00:00:00Z', ''), fc.string());
+  const scalar = fc.oneof(str, fc.integer(), fc.boolean(), fc.constant(null));
+  const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+  const condition = fc.record({ type: opt(str), status: opt(str), reason: opt(str), message: opt(str) }, { requiredKeys: [] });
+  const container = fc.record({ name: opt(str), restartCount: opt(fc.oneof(fc.nat(), str)), state: opt(fc.record({ waiting: opt(fc.record({ reason: opt(scalar) })), running: opt(fc.object()) })) }, { requiredKeys: [] });
+  const owner = fc.record({ kind: opt(str), name: opt(str), controller: opt(fc.oneof(fc.boolean(), fc.constant(null))), uid: opt(str) }, { requiredKeys: [] });
+  const podArb = fc.record(
+    {
+      metadata: fc.record(
+        {
+          uid: opt(str),
+          namespace: opt(str),
+          name: opt(str),
+          resourceVersion: opt(str),
+          labels: opt(fc.dictionary(fc.constantFrom('app', 'blinkt', 'pod-template-hash', 'controller-revision-hash', 'x'), str)),
+          deletionTimestamp: opt(fc.oneof(str, fc.constant(null))),
+          creationTimestamp: opt(str),
+          ownerReferences: opt(fc.array(owner, { maxLength: 3 })),
+          managedFields: opt(fc.jsonValue()),
+        },
+        { requiredKeys: [] },
+      ),
+      spec: opt(fc.record({ nodeName: opt(fc.oneof(str, fc.constant(null))), containers: opt(fc.jsonValue()) }, { requiredKeys: [] })),
+      status: opt(
+        fc.record(
+          { phase: opt(str), conditions: opt(fc.array(condition, { maxLength: 4 })), initContainerStatuses: opt(fc.array(container, { maxLength: 2 })), containerStatuses: opt(fc.array(container, { maxLength: 3 })) },
+          { requiredKeys: [] },
+        ),
+      ),
+    },
+    { requiredKeys: ['metadata'] },
+  );
+  fc.assert(
+    fc.property(podArb, (v) => {
+      const whole = JSON.parse(JSON.stringify(v));
+      const d = decoded(v);
+      return JSON.stringify(d.lean) === JSON.stringify(leanPod(whole)) && d.metadata.resourceVersion === whole.metadata.resourceVersion;
+    }),
+    { numRuns: 3000 },
+  );
+  t.pass('3000 random pods');
+});
+
+t.test('leanOf decodes a pod that came whole', async (t) => {
+  t.same(leanOf(JSON.parse(JSON.stringify(pod))), leanPod(JSON.parse(JSON.stringify(pod))));
 });
