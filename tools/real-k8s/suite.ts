@@ -16,7 +16,9 @@ const files = readdirSync('test/real-k8s')
 const skip = realK8sSkip();
 if (skip) console.log(`real-k8s: skipped: ${skip}`);
 const started = Date.now();
-const tap = spawnSync('npx', ['tap', '--reporter=terse', ...files], { stdio: 'inherit', env: { ...process.env, PODLIGHTS_REAL_K8S_RESULTS: results } });
+// A terminal gets tap's progress view; a log (CI, a pipe) plain TAP, without cursor codes.
+const reporter = process.stdout.isTTY ? 'terse' : 'tap';
+const tap = spawnSync('npx', ['tap', `--reporter=${reporter}`, ...files], { stdio: 'inherit', env: { ...process.env, PODLIGHTS_REAL_K8S_RESULTS: results } });
 let lines: { name: string; ok: boolean; reason: string }[] = [];
 try {
   lines = readFileSync(results, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
