@@ -36,7 +36,10 @@ export interface StepOptions {
 
 export function summary(truth: Truth): string {
   const by = new Map<string, number>();
-  for (const p of truth.pods) by.set(`${p.node ?? '(no node)'}:${STATE_NAME[p.state]}`, (by.get(`${p.node ?? '(no node)'}:${STATE_NAME[p.state]}`) ?? 0) + 1);
+  for (const p of truth.pods) {
+    const k = `${p.node ?? '(no node)'}:${STATE_NAME[p.state]}`;
+    by.set(k, (by.get(k) ?? 0) + 1);
+  }
   return `${truth.pods.length} pods [${[...by].map(([k, n]) => `${k}x${n}`).sort().join(' ')}]`;
 }
 
