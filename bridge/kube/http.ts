@@ -262,6 +262,18 @@ export class KubeHttp {
     await new Promise<void>((resolve, reject) => {
       let pending: Buffer[] = [];
       let pendingSize = 0;
+      // A line split over reads is joined in one scratch buffer, reused (the decoder keeps no
+      // reference to its input), instead of a new Buffer per line.
+      let scratch = Buffer.alloc(0);
+      const joined = (last: Buffer): Buffer => {
+        const size = pendingSize + last.length;
+        if (size > 1024 * 1024) return Buffer.concat([...pending, last]); // a rare giant: not kept
+        if (scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2, 16 * 1024));
+        let at = 0;
+        for (const p of pending) at += p.copy(scratch, at);
+        last.copy(scratch, at);
+        return scratch.subarray(0, size);
+      };
       let settled = false;
       const fail = (err: KubeError): void => {
         if (settled) return;
@@ -293,10 +305,10 @@ export class KubeHttp {
         for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, start)) {
           const piece = chunk.subarray(start, i);
           if (pendingSize > 0) {
-            pending.push(piece);
-            line(Buffer.concat(pending));
+            const whole = joined(piece);
             pending = [];
             pendingSize = 0;
+            line(whole);
           } else line(piece);
           start = i + 1;
           if (settled) return;
@@ -309,7 +321,7 @@ export class KubeHttp {
       });
       res.on('end', () => {
         if (settled) return;
-        if (pendingSize > 0) line(Buffer.concat(pending));
+        if (pendingSize > 0) line(joined(Buffer.alloc(0)));
         if (settled) return;
         settled = true;
         resolve();

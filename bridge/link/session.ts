@@ -216,9 +216,9 @@ export class BoardSession {
    */
   private async maybeRetain(now: number): Promise<void> {
     // A big state costs more to encode than a small one: once a snapshot takes more than 2 ms to
-    // make, the next waits at least 100 times as long, so retaining never takes more than 1% of
+    // make, the next waits at least 500 times as long, so retaining never takes more than 0.2% of
     // the CPU while the state keeps changing (a board that reboots meanwhile asks for a snapshot).
-    const floor = this.retainCostMs > 2 ? this.retainCostMs * 100 : 0;
+    const floor = this.retainCostMs > 2 ? this.retainCostMs * 500 : 0;
     if (!this.retainedDirty || now - this.lastRetainAt < Math.max(this.retainEveryMs, floor)) return;
     const started = performance.now();
     const state = this.sent !== undefined && this.online ? { ...this.sent, pods: this.boardPods } : this.desired;

@@ -110,7 +110,9 @@ export class BoardView {
     let d = this.derivedCache.get(pod.uid);
     if (d === undefined || d.pod !== pod || d.cluster !== cluster.name) {
       const split = this.config.lanes;
-      const laneKey = split === 'workload' ? undefined : this.laneKey(cluster, pod, '');
+      // An update rarely moves a pod: then its lane key (a string per event otherwise) stays.
+      const same = d !== undefined && d.cluster === cluster.name && d.pod.nodeName === pod.nodeName && d.pod.namespace === pod.namespace;
+      const laneKey = split === 'workload' ? undefined : same ? d!.laneKey : this.laneKey(cluster, pod, '');
       if (d !== undefined && d.cluster === cluster.name) {
         // The same pod in a new object: updated in place (no allocation per event); what
         // depended on the old object is forgotten (patchPods keeps it when it still holds).

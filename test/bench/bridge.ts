@@ -28,7 +28,8 @@ import { join, resolve } from 'node:path';
 const small = process.argv.includes('--small') || process.env.BENCH_SMALL === '1';
 const sizes = small ? [100, 300, 1000] : [1000, 10_000, 50_000];
 const mid = sizes[1];
-// For working on one figure: BENCH_ONLY=podlights:10000 (or baseline,podlights:10000) runs those at that size only.
+// For working on one figure: BENCH_ONLY=podlights:10000 (or baseline,podlights:10000) runs those at
+// that size only; BENCH_ONLY=daemonset the DaemonSet mode only.
 const only = process.env.BENCH_ONLY?.split(':');
 const updates = small ? 300 : 10_000;
 const warmup = small ? 100 : 2000;
@@ -209,7 +210,7 @@ async function daemonSetRss(): Promise<{ rssMB: number; peakMB: number; built: s
     writeFileSync(kubeconfig, kubeconfigText([{ name: 'eu', url }]));
     const bridge = spawn(process.execPath, [resolve(entry), 'bridge', '--kubeconfig', kubeconfig, '--node', 'node-0', '--broker-port', '0', '--http-port', '0'], {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, PODLIGHTS_LOG_FORMAT: 'json' },
+      env: { ...process.env, PODLIGHTS_LOG_FORMAT: 'json', NODE_OPTIONS: process.env.BENCH_DS_NODE_OPTIONS ?? '' },
     });
     let log = '';
     bridge.stderr.on('data', (d) => (log += d));
@@ -237,6 +238,10 @@ async function daemonSetRss(): Promise<{ rssMB: number; peakMB: number; built: s
 
 const profileDir = process.env.BENCH_CPU_PROF;
 const rows: Row[] = [];
+if (only?.[0] === 'daemonset') {
+  console.log(await daemonSetRss());
+  process.exit(0);
+}
 if (only) {
   const pods = Number(only[1] ?? mid);
   const { sim, url } = await startSim(pods, 3);
