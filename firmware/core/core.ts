@@ -89,7 +89,7 @@ export class Core {
     this.send = send;
     this.model = new Model(settings);
     this.painter = new Painter(settings.ledCount, strip);
-    this.onSnapshot = (m: Message) => this.snapshotMessage(m, this.seq, this.now);
+    this.onSnapshot = (m: Message) => this.snapshotMessage(m);
     this.onDelta = (m: Message) => this.model.apply(m, this.now, false);
     this.lastFrameAt = now;
     this.lastResyncAt = now;
@@ -188,7 +188,10 @@ export class Core {
     }
   }
 
-  private snapshotMessage(m: Message, seq: number, now: number): void {
+  /** One message of the snapshot frame `seq` that came at `now` (this.seq, this.now). */
+  private snapshotMessage(m: Message): void {
+    const seq = this.seq;
+    const now = this.now;
     if (!this.inSnapshot) return;
     if (m.type === MSG.SNAPSHOT_BEGIN) {
       if (this.snapMessages > 0 || this.snapOk) {

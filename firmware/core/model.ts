@@ -6,7 +6,7 @@
 // one pass and rebuilds the handle hash. A handle finds its record through that open-addressing
 // hash, the stable layout's lowest free LED comes from a per-lane counter (a scan only while the
 // lane has holes), lanes and groups are found by id directly. What the renderer must redo is
-// flagged: `relayout` (who sits where changed), or the LED of a pod that changed state (`mov`).
+// flagged: `relayout` (who sits where changed), or the LED of a pod that changed state (MOV in `spans`).
 // Small pod fields are packed (below 2^25, so fengari's 32-bit integers hold them).
 // Portable subset.
 
@@ -49,6 +49,8 @@ export const R_UPDATED = 3;
 export const R_READY = 4;
 export const R_AVAILABLE = 5;
 export const MAX_ROLLOUTS = 32;
+/** Added to an LED's span (below 2^27) while it must be redone in the next frame. */
+export const MOV = 134217728;
 
 export interface ModelStats {
   podsDropped: number;
@@ -85,8 +87,8 @@ export class Model {
   private purgeAt!: number;
   /** Who sits where changed: the renderer lays the strip out again. */
   relayout!: boolean;
-  /** Per LED: 1 while its colour must be redone every frame (render.ts), 1 too when its pod changed. */
-  mov: Store;
+  /** Per LED: which pods it shows (render.ts writes it), + MOV while it must be redone in the next frame (it animates, or its pod changed). */
+  spans: Store;
   /** From CONFIG (0-255), else the settings'. */
   level!: number;
   /** One of LAYOUT. */
@@ -107,7 +109,7 @@ export class Model {
     this.since = newStore(MAX_PODS, TIME + GROW);
     this.born = newStore(MAX_PODS, TIME + GROW);
     this.pled = newStore(MAX_PODS, SHORT + GROW);
-    this.mov = newStore(settings.ledCount, BYTE);
+    this.spans = newStore(settings.ledCount, INT);
     this.clear();
   }
 
@@ -190,10 +192,9 @@ export class Model {
         this.info[w] = i;
         this.since[w] = this.since[r];
         this.born[w] = this.born[r];
-        // Into the first free hash slot (a deleted pod and a live one may share a handle).
-        let j = Math.floor(this.key[w] / 512) % (MAX_PODS * 2);
-        while (cell(this.hash, j) > 0) j = (j + 1) % (MAX_PODS * 2);
-        this.hash[j] = w + 1;
+        // Into the first free slot of its probe run: find() passes deleted pods, and a handle's
+        // live pod is the last record with that handle (it came after the deleted ones).
+        this.hash[-1 - this.find(Math.floor(this.key[w] / 512))] = w + 1;
         if (low(i) === GONE) this.goneAt(this.since[w]);
         this.held = w + 1;
       }
@@ -240,7 +241,8 @@ export class Model {
       if (state === GONE) this.goneAt(now);
       // Its LED is redone in the next frame (pled is current unless relayout is set, and then
       // every LED is redone).
-      if (this.pled[r] > 0) this.mov[this.pled[r] - 1] = 1;
+      const k = this.pled[r] - 1;
+      if (k >= 0 && this.spans[k] < MOV) this.spans[k] = this.spans[k] + MOV;
     }
   }
 
@@ -266,14 +268,16 @@ export class Model {
 
   /** Applies one state message. SNAPSHOT_BEGIN/END are the link's business, not the model's. */
   apply(m: Message, now: number, snapshot: boolean): void {
+    // What a snapshot describes exists already: no flash-in, and a POD_DEL in it is long gone.
+    const t = snapshot ? LONG_AGO : now;
     if (m.type === MSG.POD_ADD) {
-      this.addPod(m.pod, m.lane, m.group, m.state, snapshot ? LONG_AGO : now);
+      this.addPod(m.pod, m.lane, m.group, m.state, t);
     } else if (m.type === MSG.POD_STATE || m.type === MSG.POD_DEL) {
       const i = this.find(m.pod);
       // A POD_DEL inside a snapshot removes the pod at once: gone since long ago, the next
       // purge (before any drawing) takes it.
       if (i < 0) this.stats.unknownPods = this.stats.unknownPods + 1;
-      else this.setState(i, m.type === MSG.POD_STATE ? m.state : GONE, snapshot ? LONG_AGO : now);
+      else this.setState(i, m.type === MSG.POD_STATE ? m.state : GONE, t);
     } else if (m.type === MSG.HEARTBEAT) {
       // A zero timeout would make every frame stale at once; treat it as "use the default".
       this.timeout = m.timeoutMs !== 0 ? m.timeoutMs : DEFAULT_TIMEOUT;

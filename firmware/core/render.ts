@@ -17,17 +17,17 @@
 
 import { HEALTH, LAYOUT } from '../../protocol/codec/types.ts';
 import { AMBER, animated, blink, BLUE, DARK_RED, dim, failing, FLASH_MS, MAGENTA, mix, podColor, RED, WHITE, wave } from './anim.ts';
-import { L_COUNT, L_FIRST, L_HEALTH, L_LEDS, L_N, L_POS, L_START, LANE, MAX_PODS } from './model.ts';
+import { L_COUNT, L_FIRST, L_HEALTH, L_LEDS, L_N, L_POS, L_START, LANE, MAX_PODS, MOV } from './model.ts';
 import { R_AVAILABLE, R_DESIRED, R_LANE, R_READY, R_UPDATED, ROLLOUT } from './model.ts';
 import type { Model } from './model.ts';
 import type { Strip } from './output.ts';
 import { low, mid, top } from './pack.ts';
-import { cell, INT, newStore, SHORT } from './store.ts';
+import { cell, INT, newStore, SHORT, SPARSE } from './store.ts';
 import type { Store } from './store.ts';
 
 
-// An LED's span: (lane record + 1) * SPAN_LANE + from * 1024 + to, the run [from, to) of the
-// order store it shows; 0 for an LED no lane covers.
+// An LED's span (model.spans): (lane record + 1) * SPAN_LANE + from * 1024 + to, the run [from,
+// to) of the order store it shows; 0 for an LED no lane covers; + MOV while it is to be redone.
 const SPAN_LANE = 1048576;
 
 function channels(c: number): number {
@@ -39,7 +39,6 @@ export class Painter {
   cur: Store;
   /** Estimated draw of the last frame (mA). */
   ma!: number;
-  private span: Store;
   /** Pod records in display order, lane after lane. */
   private order: Store;
   private leds: number;
@@ -57,8 +56,7 @@ export class Painter {
     this.leds = ledCount;
     this.strip = strip;
     this.cur = newStore(ledCount, INT);
-    this.span = newStore(ledCount, INT);
-    this.order = newStore(MAX_PODS, SHORT);
+    this.order = newStore(MAX_PODS, SHORT + SPARSE);
   }
 
   /** Position of order entry k of a lane starting at `start`: its stable slot, or its rank. */
@@ -94,7 +92,7 @@ export class Painter {
         }
       }
     }
-    this.span = newStore(this.leds, INT);
+    model.spans = newStore(this.leds, INT);
     for (let at = 0; at < end; at = at + LANE) this.layoutLane(model, at);
   }
 
@@ -122,7 +120,7 @@ export class Painter {
       }
     }
     const lane = (at / LANE + 1) * SPAN_LANE;
-    for (let k = 0; k < leds; k++) this.span[first + k] = lane;
+    for (let k = 0; k < leds; k++) model.spans[first + k] = lane;
     if (lanes[at + L_HEALTH] === HEALTH.UNREACHABLE) return;
     const positions = n > 0 ? this.position(model, s, n - 1) + 1 : 0;
     lanes[at + L_POS] = positions;
@@ -138,7 +136,7 @@ export class Painter {
       }
       // Without aggregation a run is one pod, but two pods may share a stable slot: the last shows.
       if (positions <= leds) a = b - 1;
-      this.span[led] = lane + (s + a) * 1024 + s + b;
+      model.spans[led] = lane + (s + a) * 1024 + s + b;
       a = b;
     }
   }
@@ -146,7 +144,7 @@ export class Painter {
   /** Colour of LED k at `now`, before overlays; sets this.moving. */
   private ledColor(model: Model, k: number, now: number): number {
     this.moving = false;
-    const span = this.span[k];
+    const span = model.spans[k] % MOV;
     if (span === 0) return 0;
     const at = (Math.floor(span / SPAN_LANE) - 1) * LANE;
     const lanes = model.lanes;
@@ -213,7 +211,7 @@ export class Painter {
   /** Recomputes LED k; returns whether it animates. */
   private redo(model: Model, k: number, now: number, all: boolean): boolean {
     this.show(k, this.ledColor(model, k, now), all);
-    model.mov[k] = this.moving ? 1 : 0;
+    model.spans[k] = (model.spans[k] % MOV) + (this.moving ? MOV : 0);
     return this.moving;
   }
 
@@ -233,14 +231,14 @@ export class Painter {
     this.level = model.level;
     if (waiting) {
       this.cur = newStore(this.leds, INT);
-      if (this.leds > 0) this.cur[0] = dim(BLUE, wave(now, 2000, 8, 128));
+      this.cur[0] = dim(BLUE, wave(now, 2000, 8, 128));
       // What the waiting animation drew is not the model's: lay it out again when it comes.
       model.relayout = true;
     } else {
       if (model.relayout) this.arrangeLeds(model);
       model.relayout = false;
       // The animating LEDs and those of pods changed in place (all after a change).
-      for (let k = 0; k < this.leds; k++) if ((every || model.mov[k] > 0) && this.redo(model, k, now, all)) moves = true;
+      for (let k = 0; k < this.leds; k++) if ((every || model.spans[k] >= MOV) && this.redo(model, k, now, all)) moves = true;
       if (this.cursors(model, now, all)) moves = true;
     }
     if (all) {
@@ -284,9 +282,9 @@ export class Painter {
         let c = Math.floor((r[k + R_UPDATED] * shown) / desired);
         c = lanes[at + L_FIRST] + (c >= shown ? shown - 1 : c);
         // Only over the lane's own LEDs (a later lane drawn over them hides it); none on an
-        // unreachable lane (positions 0 there) or one without LEDs.
-        if (leds > 0 && shown > 0 && Math.floor(this.span[c] / SPAN_LANE) === lane) {
-          model.mov[c] = 1;
+        // unreachable lane or one without LEDs (positions 0 there).
+        if (shown > 0 && Math.floor((model.spans[c] % MOV) / SPAN_LANE) === lane) {
+          if (model.spans[c] < MOV) model.spans[c] = model.spans[c] + MOV;
           moves = true;
           if (blink(now, 1200, 300)) this.show(c, mix(this.cur[c], WHITE, 1, 2), all);
         }

@@ -1,5 +1,7 @@
 // `npm run bench:firmware`: the firmware budgets. Minified Espruino file size (budget 12 KB),
-// Lua bundle size (24 KB), Lua memory with 60 pods loaded (16 KB of state), JS objects per pod.
+// Lua bundle size (24 KB), Lua memory with 60 pods loaded (16 KB of state), JS objects per pod;
+// speed: espruino-cost-<render|delta|snapshot>-<pods> (firmware-speed.ts' cost model) and
+// lua-us-<render|delta|snapshot>-<pods> (lua5.1, os.clock).
 // Last line: `firmware-espruino-bytes: N` (the largest Espruino board file).
 import { allBoards } from '../../boards/index.ts';
 import { buildEspruinoBoard, buildNodemcu } from '../../firmware/build.ts';
@@ -7,6 +9,7 @@ import { luaHarness } from '../firmware/runtimes.ts';
 import { loaded } from '../firmware/harness.ts';
 import { luaCliMissing, runFengari, runLuaCli } from '../helpers/lua.ts';
 import type { LuaProgram } from '../helpers/lua.ts';
+import { espruinoCosts, luaTimes, SIZES } from './firmware-speed.ts';
 
 const KB = 1024;
 const line = (name: string, value: string, budget = '') => console.log(`${name.padEnd(44)} ${value.padStart(12)}  ${budget}`);
@@ -60,6 +63,18 @@ function census(root: unknown): { objects: number; slots: number } {
   walk(root);
   return { objects, slots };
 }
+// Speed: the Espruino cost model (element accesses, a plain Array's walk counted; the same core
+// with plain stores as the baseline of this run) and microseconds in real lua5.1.
+const costs = await espruinoCosts();
+for (const [name, n] of costs.typed) console.log(`${name}: ${n}`);
+for (const pods of SIZES) {
+  const name = `espruino-cost-snapshot-${pods}`;
+  line(`  plain-array stores instead (baseline)`, `${costs.plain.get(name)}`, `${name}: ${(costs.plain.get(name)! / costs.typed.get(name)!).toFixed(0)}x the typed stores' cost`);
+}
+const lua = luaTimes();
+if (lua === undefined) line('lua-us-*', 'skipped', '(lua5.1 missing: apt-get install lua5.1 lua-bitop)');
+else for (const [name, us] of lua) console.log(`${name}: ${us}`);
+
 const c0 = census(loaded(0));
 const c60 = census(loaded(60));
 line('js objects per pod', ((c60.objects - c0.objects) / 60).toFixed(2), '(structure of arrays: pods are numbers in one array)');

@@ -147,14 +147,14 @@ export function snapshotFrame(pods: number): string {
   return bytesToBinaryString(encodeFrameBytes({ flags: FLAG.SNAPSHOT, seq: 1, messages: msgs }).bytes);
 }
 
-/** A 60-LED board that took `frame` (see snapshotFrame) and rendered once (memory budgets, bench). */
-export function boardWith(frame: string): Core {
+/** A 60-LED board that sends nowhere and drives no strip (benchmarks). */
+export function quietBoard(maxFrame: number): Core {
   const strip: Strip = { set: (_i: number, _r: number, _g: number, _b: number) => {}, show: () => {} };
   const settings: Settings = {
     boardId: 'bench',
     profile: 'virtual-60',
     ledCount: 60,
-    maxFrame: 1024,
+    maxFrame: maxFrame,
     brightness: 96,
     layout: 0,
     currentCap: 1500,
@@ -162,7 +162,12 @@ export function boardWith(frame: string): Core {
     fps: 30,
     stream: false,
   };
-  const core = new Core(settings, strip, (_f: string) => {}, 0);
+  return new Core(settings, strip, (_f: string) => {}, 0);
+}
+
+/** A 60-LED board that took `frame` (see snapshotFrame) and rendered once (memory budgets, bench). */
+export function boardWith(frame: string): Core {
+  const core = quietBoard(1024);
   core.receive(frame, 10);
   core.render(20);
   return core;

@@ -128,3 +128,37 @@ export function functionsToArrows(code: string): string {
   }
   return apply(code, edits);
 }
+
+/**
+ * `for (let k of xs) body` whose body makes a closure over `k` becomes `xs.forEach(function (k)
+ * {body})`: Espruino has one `k` for the whole loop, so every closure would see the last one
+ * (esbuild's export getters, `__copyProps`, in bundles with a globalName). Loops whose body
+ * breaks, continues or returns are left to check.ts to reject.
+ */
+export function loopClosures(code: string): string {
+  const sf = ts.createSourceFile('out.js', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  const edits: Edit[] = [];
+  const visit = (n: ts.Node): void => {
+    if ((ts.isForOfStatement(n) || ts.isForInStatement(n)) && ts.isVariableDeclarationList(n.initializer) && (n.initializer.flags & ts.NodeFlags.BlockScoped) !== 0) {
+      const d = n.initializer.declarations[0];
+      const name = ts.isIdentifier(d.name) ? d.name.text : undefined;
+      let closure = false;
+      let jumps = false;
+      const walk = (m: ts.Node, inFn: boolean): void => {
+        if (!inFn && (ts.isBreakStatement(m) || ts.isContinueStatement(m) || ts.isReturnStatement(m))) jumps = true;
+        if (inFn && ts.isIdentifier(m) && m.text === name) closure = true;
+        ts.forEachChild(m, (c) => walk(c, inFn || ts.isFunctionLike(m)));
+      };
+      walk(n.statement, false);
+      if (name !== undefined && closure && !jumps && !(ts.isForOfStatement(n) && n.awaitModifier)) {
+        const list = n.expression.getText(sf);
+        const over = ts.isForOfStatement(n) ? `(${list})` : `Object.keys(${list})`;
+        edits.push({ at: n.getStart(sf), end: n.getEnd(), text: `${over}.forEach(function(${name}){${n.statement.getText(sf)}});` });
+        return;
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return apply(code, edits);
+}

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import * as ts from 'typescript';
-import { aliasThis, functionsToArrows, mergeVars } from './alias.ts';
+import { aliasThis, functionsToArrows, loopClosures, mergeVars } from './alias.ts';
 import { checkEspruino } from './check.ts';
 import { rewriteSources, storeSources } from './inline.ts';
 import { planNames } from '../nodemcu/names.ts';
@@ -80,6 +80,8 @@ export interface EspruinoBuildOptions {
   rewrite?: boolean;
   /** The board profile's pod limit (maxPods); default the core's. */
   podLimit?: number;
+  /** The core's stores as typed arrays (targets/espruino/store.ts), as on a board; default true (false: the plain ones, a benchmark's baseline). */
+  typedStores?: boolean;
   /** Short message field names (inline.ts shortFields); default: for the firmware entry (main.ts), which never builds a message. */
   shortFields?: boolean;
 }
@@ -87,7 +89,7 @@ export interface EspruinoBuildOptions {
 export async function buildEspruino(options: EspruinoBuildOptions): Promise<EspruinoBundle> {
   const rewrite = options.rewrite !== false;
   // The core's numeric stores become typed arrays (targets/espruino/store.ts) in every build.
-  const stores = storeSources(true, options.podLimit);
+  const stores = storeSources(options.typedStores !== false, options.podLimit);
   const shortFields = options.shortFields ?? resolve(options.entry) === FIRMWARE;
   const sources = rewrite ? rewriteSources(options.entry, { overrides: stores, inlineCell: true, looseEquals: true, shortFields, replace: shortFields ? options.define : undefined }) : stores;
   const r = await build({
@@ -118,7 +120,7 @@ export async function buildEspruino(options: EspruinoBuildOptions): Promise<Espr
     tsconfigRaw: { compilerOptions: { useDefineForClassFields: false, verbatimModuleSyntax: true } },
     logLevel: 'silent',
   });
-  const built = r.outputFiles[0].text;
+  const built = loopClosures(r.outputFiles[0].text);
   const code = options.minify === false ? built : mergeVars(functionsToArrows(aliasThis(built)));
   const problems = checkEspruino(built).concat(checkEspruino(code));
   if (problems.length > 0) throw new Error(`Espruino build of ${options.entry} uses what Espruino lacks:\n${problems.join('\n')}`);
