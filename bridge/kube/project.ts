@@ -163,20 +163,20 @@ export class JsonReader {
    * values skipped. False (the value skipped) when the value is not an object.
    */
   fields(keys: readonly Uint8Array[], field: (index: number) => void): boolean {
-    return this.sequence(OPEN_OBJECT, CLOSE_OBJECT, () => {
-      const j = this.keyIndex(keys);
-      if (j < 0) this.skip();
-      else field(j);
-    });
+    return this.sequence(OPEN_OBJECT, CLOSE_OBJECT, keys, field);
   }
 
   /** Walks an array: `element()` for each (it must read the value). False (skipped) for a non-array. */
   elements(element: () => void): boolean {
-    return this.sequence(OPEN_ARRAY, CLOSE_ARRAY, element);
+    return this.sequence(OPEN_ARRAY, CLOSE_ARRAY, undefined, element);
   }
 
-  /** The items of an object or array, separated by commas, up to `close`. */
-  private sequence(open: number, close: number, item: () => void): boolean {
+  /**
+   * The items of an object (`keys` given: each key matched, then `item(index)` or a skip) or an
+   * array (`item(-1)` per element), up to `close`. No closure per call: this runs for every
+   * object of every event.
+   */
+  private sequence(open: number, close: number, keys: readonly Uint8Array[] | undefined, item: (index: number) => void): boolean {
     if (this.ws() !== open) {
       this.skip();
       return false;
@@ -187,7 +187,12 @@ export class JsonReader {
       return true;
     }
     for (;;) {
-      item();
+      if (keys === undefined) item(-1);
+      else {
+        const j = this.keyIndex(keys);
+        if (j < 0) this.skip();
+        else item(j);
+      }
       const d = this.ws();
       this.i++;
       if (d === close) return true;

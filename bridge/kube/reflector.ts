@@ -167,9 +167,13 @@ export class Reflector<T> {
     try {
       fn();
     } catch (err) {
-      this.status.counters.handlerErrors++;
-      this.say(`kube: handler for ${this.name} threw: ${(err as Error).message}`);
+      this.handlerThrew(err);
     }
+  }
+
+  private handlerThrew(err: unknown): void {
+    this.status.counters.handlerErrors++;
+    this.say(`kube: handler for ${this.name} threw: ${(err as Error).message}`);
   }
 
   private upsert(raw: Obj): void {
@@ -180,7 +184,11 @@ export class Reflector<T> {
     const seen = this.cache.get(key);
     if (seen && seen.uid === uid) {
       seen.value = value; // the commonest event: an update in place, nothing new to hold
-      this.call(() => this.options.handlers.update(key, value, rv));
+      try {
+        this.options.handlers.update(key, value, rv);
+      } catch (err) {
+        this.handlerThrew(err);
+      }
       return;
     }
     if (seen) {

@@ -210,7 +210,7 @@ async function daemonSetRss(): Promise<{ rssMB: number; peakMB: number; built: s
     writeFileSync(kubeconfig, kubeconfigText([{ name: 'eu', url }]));
     const bridge = spawn(process.execPath, [resolve(entry), 'bridge', '--kubeconfig', kubeconfig, '--node', 'node-0', '--broker-port', '0', '--http-port', '0'], {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, PODLIGHTS_LOG_FORMAT: 'json', NODE_OPTIONS: process.env.BENCH_DS_NODE_OPTIONS ?? '' },
+      env: { ...process.env, PODLIGHTS_LOG_FORMAT: 'json' },
     });
     let log = '';
     bridge.stderr.on('data', (d) => (log += d));
