@@ -33,7 +33,7 @@ declare const PL: Baked;
 declare const E: { toString(data: number[] | string): string; on(event: string, cb: () => void): void };
 declare const USB: Port;
 declare const LoopbackA: { setConsole(): void };
-declare const SPI1: { setup(options: { mosi: string; sck: string; baud: number }): void; write(data: number[]): void };
+declare const SPI1: { setup(options: { mosi: string; sck: string; baud: number }): void; write(data: Uint8Array): void };
 declare function getTime(): number;
 /** Prints its arguments, space-separated, on the console. */
 declare function print(...text: string[]): void;
@@ -51,31 +51,27 @@ function start(): void {
   const now = () => Math.floor(getTime() * 1000);
   const n = PL.ledCount;
   const order = PL.colorOrder;
-  const bytes = new Uint8Array(n * 3);
+  // The strip's bytes, in the chip's order, written in place and sent as they are: WS2812 takes
+  // 3 bytes an LED; an APA102 frame is a start frame (4 zeros), 0xFF (full global brightness, the
+  // core already scaled) + 3 bytes an LED, and an end frame of n/2 bits. No array per frame.
+  // (PL.chip is a literal in a board build: each test below folds to a constant.)
+  const stride = PL.chip === 'apa102' ? 4 : 3;
+  const first = PL.chip === 'apa102' ? 5 : 0;
+  const bytes = new Uint8Array(PL.chip === 'apa102' ? 4 + n * 4 + Math.ceil(n / 16 + 1) : n * 3);
+  if (PL.chip === 'apa102') for (let i = 0; i < n; i++) bytes[4 + i * 4] = 255;
   // Byte offsets of red, green and blue in the chip's order (locals: a plain Array is a linked list on Espruino).
-  const oR = order.indexOf('R');
-  const oG = order.indexOf('G');
-  const oB = order.indexOf('B');
+  const oR = first + order.indexOf('R');
+  const oG = first + order.indexOf('G');
+  const oB = first + order.indexOf('B');
   // PL.chip and PL.transport are compile-time constants in a board build: dead branches go.
   if (PL.chip === 'apa102') SPI1.setup({ mosi: PL.pin, sck: PL.clockPin, baud: 4000000 });
   const strip: Strip = {
     set: (i: number, r: number, g: number, b: number) => {
-      bytes[i * 3 + oR] = r;
-      bytes[i * 3 + oG] = g;
-      bytes[i * 3 + oB] = b;
+      bytes[i * stride + oR] = r;
+      bytes[i * stride + oG] = g;
+      bytes[i * stride + oB] = b;
     },
-    show: () => {
-      if (PL.chip !== 'apa102') {
-        mod('neopixel').write(PL.pin, bytes);
-        return;
-      }
-      // APA102: start frame, 0xFF (full global brightness; the core already scaled) + 3 bytes per
-      // LED, end frame of n/2 bits.
-      const out: number[] = [0, 0, 0, 0];
-      for (let i = 0; i < n * 3; i = i + 3) out.push(255, bytes[i], bytes[i + 1], bytes[i + 2]);
-      for (let i = 0; i < n / 16 + 1; i++) out.push(0);
-      SPI1.write(out);
-    },
+    show: () => (PL.chip === 'apa102' ? SPI1.write(bytes) : mod('neopixel').write(PL.pin, bytes)),
   };
   const base = topic + '/' + id + '/';
   let mqtt: Mqtt | undefined;
