@@ -29,6 +29,11 @@ export interface StepOptions {
   noDeletes?: boolean;
   /** No template changed in this step: no ROLLOUT record, no new-revision tint, at any moment. */
   noRollout?: boolean;
+  /**
+   * The settled state does not last (pods the garbage collector will remove): the boards must
+   * show it while it holds; the cluster moving on first is a failure, not a later convergence.
+   */
+  fleeting?: boolean;
   deadlineMs?: number;
   /** More conditions (each a problem sentence), checked with the boards. */
   also?: (truth: Truth) => string[] | Promise<string[]>;
@@ -54,11 +59,18 @@ export async function step(t: Test, cluster: RealCluster, rig: Rig, name: string
   let truth: Truth | undefined;
   try {
     await action();
+    let wasSettled = false;
     for (;;) {
       truth = await readTruth(cluster);
       problems = [];
-      if (opts.settled && !opts.settled(truth)) problems.push(`the cluster has not settled: ${opts.settledWhat ?? 'the step'} (now ${summary(truth)})`);
-      else {
+      if (opts.settled && !opts.settled(truth)) {
+        if (opts.fleeting && wasSettled) {
+          problems.push(`the cluster moved on (now ${summary(truth)}) before the boards showed: ${opts.settledWhat ?? 'the step'}`);
+          break;
+        }
+        problems.push(`the cluster has not settled: ${opts.settledWhat ?? 'the step'} (now ${summary(truth)})`);
+      } else {
+        wasSettled = true;
         for (const b of rig.boards) {
           const d = b.disagreement();
           if (d) problems.push(`${b.id}: ${d}`);
