@@ -4,9 +4,8 @@
 // tools/real-k8s/build.sh; see binaries.ts. Everything lives in one temporary directory and dies
 // with the test (processes.ts), passed or failed.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../transports/helpers/net.ts';
