@@ -35,6 +35,8 @@ export interface SessionStats {
   bytes: number;
   resyncs: number;
   retained: number;
+  /** Retained snapshots that could not be made (the state needs more than 255 frames). */
+  retainFailures: number;
   sendErrors: number;
 }
 
@@ -67,8 +69,9 @@ export class BoardSession {
   private retainedDirty = true;
   private lastRetainAt = -Infinity;
   private retainCostMs = 0;
+  private snapshotFailedAt = -Infinity;
   private readonly retainEveryMs: number;
-  readonly stats: SessionStats = { snapshots: 0, deltaFrames: 0, heartbeats: 0, messages: 0, bytes: 0, resyncs: 0, retained: 0, sendErrors: 0 };
+  readonly stats: SessionStats = { snapshots: 0, deltaFrames: 0, heartbeats: 0, messages: 0, bytes: 0, resyncs: 0, retained: 0, retainFailures: 0, sendErrors: 0 };
 
   constructor(options: SessionOptions) {
     this.boardId = options.boardId;
@@ -179,9 +182,14 @@ export class BoardSession {
   async flush(now: number): Promise<void> {
     const target = this.desired;
     if (this.online && this.needSnapshot) {
+      // A state too big for a snapshot in this board's frames (more than 255) fails the same way
+      // every time: tried again every 5 s, not at every flush (the link says why, rate-limited).
+      if (now - this.snapshotFailedAt < 5000) return;
+      this.snapshotFailedAt = now;
       const messages = forCaps(stateMessages(target), this.caps);
       const plan = planSnapshot(messages, { snapshot: this.snapshotCounter++ & 0xffff, maxFrame: this.maxFrame });
       const frames = plan.encode(this.take(plan.frames));
+      this.snapshotFailedAt = -Infinity;
       this.needSnapshot = false;
       this.wasSent(target, true);
       this.lastSendAt = now;
@@ -223,8 +231,19 @@ export class BoardSession {
     const started = performance.now();
     const state = this.sent !== undefined && this.online ? { ...this.sent, pods: this.boardPods } : this.desired;
     const messages = forCaps(stateMessages(state), this.caps);
-    const plan = planSnapshot(messages, { snapshot: this.snapshotCounter++ & 0xffff, maxFrame: this.maxFrame });
-    const frames = plan.encode((this.seq - plan.frames) & 0xffff);
+    let frames: Uint8Array[];
+    try {
+      const plan = planSnapshot(messages, { snapshot: this.snapshotCounter++ & 0xffff, maxFrame: this.maxFrame });
+      frames = plan.encode((this.seq - plan.frames) & 0xffff);
+    } catch {
+      // Too big to retain in this board's frames: the board, kept right by deltas, is not
+      // disturbed (a throw here used to ask it for a snapshot that cannot be made either).
+      this.stats.retainFailures++;
+      this.retainedDirty = false;
+      this.lastRetainAt = now;
+      this.retainCostMs = Math.max(this.retainCostMs, performance.now() - started, 10);
+      return;
+    }
     this.retainCostMs = performance.now() - started;
     this.retainedDirty = false;
     this.lastRetainAt = now;

@@ -3,7 +3,7 @@
 // --pods N [--flush-ms F]`. Both hand what they send to the same sink (BenchSink: counts
 // messages and bytes, keeps nothing unless a latency run is recording).
 //   podlights: the real bridge (reflectors with lean maps -> view -> link), one board (60 LEDs,
-//              node lanes) that said HELLO through the sink.
+//              node lanes, 4 KB frames) that said HELLO through the sink.
 //   baseline:  the seed's way: client-node's informer keeping every full object (each watch
 //              event JSON.parse'd, then deserialised into V1Pod classes by ObjectSerializer),
 //              and per event one JSON {"action","pod","color"} message to the sink.
@@ -88,7 +88,8 @@ if (mode === 'podlights') {
   const boardDefaults = { ...config.boardDefaults, lanes: 'node' as const };
   const bridge = new Bridge({ clusters: [source], transports: [sink], boards: [], boardDefaults, flushMs });
   await bridge.start();
-  sink.events!.hello('bench', { type: MSG.HELLO, protoMin: 1, protoMax: 1, ledCount: 60, maxFrame: 1024, caps: 0x3f, boardId: 'bench', profile: 'virtual-60', firmware: 'bench' }, sink);
+  // 4 KB frames: a snapshot is at most 255 frames, and 50,000 pods take ~300 KB of POD_ADDs.
+  sink.events!.hello('bench', { type: MSG.HELLO, protoMin: 1, protoMax: 1, ledCount: 60, maxFrame: 4096, caps: 0x3f, boardId: 'bench', profile: 'virtual-60', firmware: 'bench' }, sink);
   const cluster = bridge.clusters[0];
   const shown = () => bridge.link.shownPods('bench') ?? {};
   events = () => cluster.statuses().reduce((n, s) => n + (s.path === '/api/v1/pods' ? s.counters.events : 0), 0);

@@ -103,3 +103,28 @@ t.test('a board that went away gets the patched state in its snapshot when it re
   await link.flushAll();
   t.same(rebooted.state, s);
 });
+
+t.test('a state too big to retain in the board frames does not stop its deltas', async (t) => {
+  const transport = new MemoryTransport();
+  let clock = 1000;
+  const link = new Link({ transports: [transport], now: () => clock, flushMs: 3_600_000, retainEveryMs: 0 });
+  await link.start();
+  t.teardown(() => link.stop());
+  const board = transport.connect('tiny', 60, 265); // the smallest frames: 255 of them hold ~10,000 pods
+  link.setState('tiny', stateWith(10));
+  await link.flushAll();
+  const big = stateWith(20_000); // reaches the board as deltas; no snapshot of it fits in 255 frames
+  link.setState('tiny', big);
+  for (let i = 0; i < 3; i++) {
+    clock += 100;
+    await link.flushAll();
+  }
+  t.same(board.state, big, 'the board has the big state');
+  t.equal(link.board('tiny')!.stats.snapshots, 1, 'no snapshot was asked for');
+  t.ok(link.board('tiny')!.stats.retainFailures > 0, 'the retained snapshot that cannot be made is counted');
+  big.pods[19999] = { ...big.pods[19999], state: POD_STATE.FAILED };
+  link.patchState('tiny', big, [19999]);
+  clock += 100;
+  await link.flushAll();
+  t.equal(board.state!.pods[19999].state, POD_STATE.FAILED, 'and deltas keep coming');
+});
