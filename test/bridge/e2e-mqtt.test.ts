@@ -85,9 +85,18 @@ t.test('scale a labelled deployment: the virtual board lights that many yellow L
   await until('5 yellow LEDs', () => yellowLeds(board.pixels) === 5);
   t.pass(`5 yellow LEDs: ${board.ascii()}`);
 
-  const d = await apps.readNamespacedDeployment({ namespace: 'default', name: 'web' });
-  d.spec!.replicas = 2;
-  await apps.replaceNamespacedDeployment({ namespace: 'default', name: 'web', body: d });
+  // Read-modify-write, retried on 409 as every Kubernetes client must: the controller updates
+  // the Deployment's status between our read and our write.
+  for (let attempt = 0; ; attempt++) {
+    const d = await apps.readNamespacedDeployment({ namespace: 'default', name: 'web' });
+    d.spec!.replicas = 2;
+    try {
+      await apps.replaceNamespacedDeployment({ namespace: 'default', name: 'web', body: d });
+      break;
+    } catch (err) {
+      if ((err as { code?: number }).code !== 409 || attempt >= 20) throw err;
+    }
+  }
   await until('2 yellow LEDs after scaling down', () => yellowLeds(board.pixels) === 2);
   t.pass(`2 yellow LEDs: ${board.ascii()}`);
 
