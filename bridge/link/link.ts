@@ -68,6 +68,7 @@ export class Link {
   private readonly meta = new Map<string, { profile: string; firmware: string; configured: boolean; offlineSince?: number; hello?: Hello }>();
   private timer: NodeJS.Timeout | undefined;
   private soonTimer: NodeJS.Timeout | undefined;
+  private soonQueued = false;
   private flushing = false;
   private lastFlushStart = 0;
   private readonly now: () => number;
@@ -139,9 +140,18 @@ export class Link {
    * everything within a window coalesces into one delta.
    */
   private soon(): void {
-    if (this.soonTimer !== undefined || this.timer === undefined) return;
+    if (this.soonTimer !== undefined || this.soonQueued || this.timer === undefined) return;
     const wait = this.lastFlushStart + (this.options.flushMs ?? 50) - this.now();
-    if (wait <= 0) return this.tick(); // the frames are made and handed over before this returns
+    if (wait <= 0) {
+      // Right after the caller's synchronous work (the controller patching every board's view),
+      // so one flush carries every board's change.
+      this.soonQueued = true;
+      queueMicrotask(() => {
+        this.soonQueued = false;
+        this.tick();
+      });
+      return;
+    }
     this.soonTimer = setTimeout(() => {
       this.soonTimer = undefined;
       this.tick();
