@@ -138,6 +138,15 @@ export class Bridge {
     }
   }
 
+  private readonly warned = new Set<string>();
+
+  /** A warning said once for the whole bridge (every board's view may find the same one). */
+  private warnOnce(line: string): void {
+    if (this.warned.has(line) || this.warned.size >= 1024) return;
+    this.warned.add(line);
+    this.options.log?.(`bridge: warning: ${line}`);
+  }
+
   private update(boardId: string, podChanges?: Parameters<BoardView['patch']>[0]): void {
     const view = this.views.get(boardId);
     if (!view) return;
@@ -147,7 +156,10 @@ export class Bridge {
       if (patched) {
         this.counters.patches++;
         this.link.patchState(boardId, patched.state, patched.handles);
-      } else this.link.setState(boardId, view.compute(this.clusters.map((c) => c.state())));
+      } else {
+        this.link.setState(boardId, view.compute(this.clusters.map((c) => c.state())));
+        for (const warning of view.takeColorWarnings()) this.warnOnce(warning);
+      }
     } catch (err) {
       this.counters.viewErrors++;
       this.options.log?.(`bridge: view of ${boardId} failed: ${(err as Error).message}`);

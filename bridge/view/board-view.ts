@@ -5,7 +5,7 @@ import { GROUP_FLAG, HEALTH, LAYOUT } from '../../protocol/index.ts';
 import type { ClusterState, LeanPod } from '../kube/lean.ts';
 import { emptyDisplayState } from '../link/display-state.ts';
 import type { DisplayState } from '../link/display-state.ts';
-import { labelColor, newRevisionTint, paletteColor } from './colors.ts';
+import { confusableState, hexColor, labelColor, newRevisionTint, paletteColor } from './colors.ts';
 import type { Rgb } from './colors.ts';
 import { IdPool } from './id-pool.ts';
 import { LANE_KIND_OF, laneLabel, planLanes } from './lanes.ts';
@@ -146,6 +146,30 @@ export class BoardView {
     return result;
   }
 
+  /** Label colors that look like a state color, not yet taken by takeColorWarnings(). */
+  private colorWarnings: string[] = [];
+  private readonly colorsSeen = new Set<string>();
+
+  /**
+   * A workload's label color that an LED shows like a state (`blinktColor: ff0000` is crash
+   * red): said once per workload and color, so the person who chose it learns why the strip
+   * looks alarming.
+   */
+  private noteLabelColor(workload: string, color: Rgb): void {
+    const key = `${workload}=${hexColor(color)}`;
+    if (this.colorsSeen.has(key) || this.colorsSeen.size >= 1024) return;
+    this.colorsSeen.add(key);
+    const state = confusableState(color);
+    if (state) this.colorWarnings.push(`${workload}: label color ${hexColor(color)} looks like ${state.name} on an LED, which means ${state.meaning}: choose another color`);
+  }
+
+  /** Warnings about label colors found since the last call. */
+  takeColorWarnings(): string[] {
+    const out = this.colorWarnings;
+    this.colorWarnings = [];
+    return out;
+  }
+
   /** Ids that could not be given out (more than 255 groups, ...); shown in the bridge's health. */
   exhausted(): number {
     return this.handles.exhausted + this.groups.exhausted + this.lanes.exhausted + this.rollouts.exhausted;
@@ -264,7 +288,9 @@ export class BoardView {
       if (groupIds.has(s.groupKey)) continue;
       // The palette color depends on what a person sees (namespace and workload), never on the
       // kubeconfig's context name: two laptops watching one cluster agree on its colors.
-      const base = labelColor(s.pod.labels) ?? paletteColor(s.pod.owner ? s.workloadKey : s.pod.namespace);
+      const labelled = labelColor(s.pod.labels);
+      const base = labelled ?? paletteColor(s.pod.owner ? s.workloadKey : s.pod.namespace);
+      if (labelled) this.noteLabelColor(s.pod.owner ? s.workloadKey : `Pod/${s.pod.namespace}/${s.pod.name}`, labelled);
       const rolling = s.isNew && activeRollouts.has(`${s.cluster.name}/${s.workloadKey}`);
       const color = rolling ? newRevisionTint(base) : base;
       const flags = rolling ? GROUP_FLAG.NEW_REVISION : 0;
