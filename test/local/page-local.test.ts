@@ -1,47 +1,21 @@
 // The demo page in a real browser with a local board: the WLED strip (the stand-in on loopback)
 // is drawn among the real boards, LED for LED what the strip shows. Screenshot in test/artifacts/.
 import t from 'tap';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Demo } from '../../bridge/demo/demo.ts';
-import { buildAssets } from '../../bridge/demo/assets.ts';
-import { WebServer } from '../../bridge/demo/server.ts';
-import { ARTIFACTS, CHROMIUM } from '../web/open-page.ts';
+import { ARTIFACTS, CHROMIUM, openDemoPage } from '../web/open-page.ts';
 import { until } from '../bridge/harness.ts';
 import { StandInWled } from './wled-standin.ts';
 
 t.test('a local board on the demo page', { skip: existsSync(CHROMIUM) ? false : `skipped: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)` }, async (t) => {
-  const { chromium } = await import('playwright-core');
   const wled = new StandInWled(24);
   await wled.start();
   t.teardown(() => wled.stop());
-  const demo = new Demo({
+  const { page, errors } = await openDemoPage(t, {
     speed: 5,
-    kubeconfig: join(t.testdir({}), 'kubeconfig'),
-    brokerPort: 0,
+    viewport: { width: 1400, height: 1000 },
     local: { boards: [{ id: 'shelf-wled', outputs: [{ type: 'wled', host: '127.0.0.1', port: wled.ddpPort, httpUrl: wled.httpUrl }] }] },
   });
-  await demo.start();
-  t.teardown(() => demo.stop());
-  const web = new WebServer({ demo, assets: await buildAssets(), port: 0 });
-  await web.start();
-  t.teardown(() => web.stop());
-  const profile = mkdtempSync(join(tmpdir(), 'podlights-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1400, height: 1000 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  t.teardown(async () => {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(web.url);
 
   const board = page.locator('[data-board="shelf-wled"]');
   await board.waitFor({ timeout: 30_000 });

@@ -12,10 +12,13 @@ import { WebServer } from '../../bridge/demo/server.ts';
 export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 
-export async function openDemoPage(t: Test, opts: { speed: number; viewport: { width: number; height: number } }): Promise<{ demo: Demo; page: Page; errors: string[] }> {
+export async function openDemoPage(
+  t: Test,
+  opts: { speed: number; viewport: { width: number; height: number }; local?: ConstructorParameters<typeof Demo>[0]['local'] },
+): Promise<{ demo: Demo; page: Page; errors: string[] }> {
   const { chromium } = await import('playwright-core');
   mkdirSync(ARTIFACTS, { recursive: true });
-  const demo = new Demo({ speed: opts.speed, kubeconfig: join(t.testdir({}), 'kubeconfig'), brokerPort: 0 });
+  const demo = new Demo({ speed: opts.speed, kubeconfig: join(t.testdir({}), 'kubeconfig'), brokerPort: 0, local: opts.local });
   await demo.start();
   t.teardown(() => demo.stop());
   const web = new WebServer({ demo, assets: await buildAssets(), port: 0 });
