@@ -326,13 +326,15 @@ export class Reflector<T> {
     this.abort = abort;
     let lastActivity = Date.now();
     let opened = false;
-    let dead: KubeError | undefined;
+    // Why the watch was aborted from here: 'resume' when a probe found it stopped delivering (it
+    // resumes from rv at once), an error when it must count as a failure.
+    let aborted: 'resume' | KubeError | undefined;
     const probeAfter = this.options.probeAfterMs ?? 10_000;
     let probing = false;
     // The client's own deadline, past the server's: a watch whose end never arrives (the FIN was
     // lost with the path) is given up 30 s after the server should have ended it.
     const deadline = setTimeout(() => {
-      dead = new KubeError('timeout', `watch ${this.options.path}: the server did not end the watch after ${seconds} s`);
+      aborted = new KubeError('timeout', `watch ${this.options.path}: the server did not end the watch after ${seconds} s`);
       abort.abort();
     }, seconds * 1000 + 30_000);
     const checker = setInterval(() => {
@@ -346,9 +348,9 @@ export class Reflector<T> {
         if (verdict === 'dead') {
           this.status.counters.deadWatches++;
           this.say(`kube: ${this.name}: the watch stopped delivering (the server has newer events); resuming it from ${rv}`);
-          dead = new KubeError('network', `watch ${this.options.path}: stopped delivering`);
+          aborted = 'resume';
         } else {
-          dead = verdict;
+          aborted = verdict;
           this.status.connected = false; // stale from now until a request succeeds again
         }
         abort.abort();
@@ -384,11 +386,8 @@ export class Reflector<T> {
       if (!opened) this.healthy(); // a watch that ended quietly still proved the server answers
       return rv;
     } catch (err) {
-      if (dead) {
-        if (dead.kind === 'network' && dead.message.endsWith('stopped delivering')) return rv; // resume at once
-        throw dead;
-      }
-      throw err;
+      if (aborted === 'resume') return rv;
+      throw aborted ?? err;
     } finally {
       clearTimeout(deadline);
       clearInterval(checker);
