@@ -122,20 +122,25 @@ t.test('a board that stops reading: the queue stays bounded, deltas are dropped,
   t.ok(seen.resyncs.length >= 1 && seen.resyncs[0].boardId === 'desk-4', 'the link hears a resync for the board');
   t.equal(transport.health().state, 'up', 'a slow board is still a connected board');
 
-  // The link answers with a snapshot: it replaces whatever waits; once the board reads, it arrives.
-  const snap = snapshot(50, 9000);
-  // Whatever still waits (on a loaded machine the queue may have emptied already) makes way.
+  // The link answers with a snapshot: it replaces whatever waits (write-queue.test.ts proves that
+  // without a pty, deterministically).
   const waiting = transport.health().counters.pendingBytes;
-  const sent = transport.send('desk-4', snap);
+  const sent = transport.send('desk-4', snapshot(50, 9000));
   if (waiting > 0) t.ok(transport.health().counters.superseded > 0, `the ${waiting} waiting bytes made way for the snapshot`);
   else t.pass('nothing was waiting any more; the snapshot goes out alone');
+  await sent;
+  // The board reads again. Opening a tty flushes its input, so whatever already sat in the
+  // kernel's buffers (maybe part of that snapshot, on a loaded machine) is gone: a real board
+  // asks again with RESYNC, and the link answers with a new snapshot, which must arrive whole
+  // behind whatever the pipe still held.
   const reader = new FakeSerialBoard(pty.board);
   await reader.open();
   t.teardown(() => reader.close());
-  await sent;
-  const ends = (): boolean => reader.frames.some((f) => f.messages.some((m) => m.type === MSG.SNAPSHOT_END));
-  await waitFor('snapshot at the board', ends, 5000);
-  const fromSnap = reader.frames.filter((f) => f.seq >= 9000);
+  const snap = snapshot(50, 20000);
+  await transport.send('desk-4', snap);
+  const ends = (): boolean => reader.frames.some((f) => f.seq >= 20000 && f.messages.some((m) => m.type === MSG.SNAPSHOT_END));
+  await waitFor('snapshot at the board', ends, 30000);
+  const fromSnap = reader.frames.filter((f) => f.seq >= 20000);
   t.equal(fromSnap.length, snap.length, 'the whole snapshot arrived');
 });
 
