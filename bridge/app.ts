@@ -9,10 +9,10 @@ import { Bridge } from './controller.ts';
 import type { ClusterSource } from './controller.ts';
 import { fromKubeconfig, inCluster } from './kube/connect.ts';
 import { OpsServer } from './ops/server.ts';
-import { SimFleet } from './sim/fleet.ts';
+import type { SimFleet } from './sim/fleet.ts';
 import { localTransport } from './local/start.ts';
 import { routeLocalBoards } from './local/outputs.ts';
-import { EmbeddedBroker } from './transports/mqtt/broker.ts';
+import type { EmbeddedBroker } from './transports/mqtt/broker.ts';
 import { MqttTransport } from './transports/mqtt/transport.ts';
 import type { Transport } from './transports/types.ts';
 
@@ -30,6 +30,8 @@ type Log = (line: string) => void;
 async function clusterSources(config: BridgeConfig): Promise<{ sources: ClusterSource[]; fleet?: SimFleet; kubeconfigFile?: string }> {
   if (config.inCluster) return { sources: [inCluster()] };
   if (config.kubeconfig) return { sources: fromKubeconfig({ file: config.kubeconfig, contexts: config.contexts }) };
+  // Loaded only when used, as the embedded broker below: a bridge on a node needs neither.
+  const { SimFleet } = await import('./sim/fleet.ts');
   const fleet = new SimFleet({});
   await fleet.start();
   const file = join(tmpdir(), 'podlights-bridge-sim.kubeconfig');
@@ -59,6 +61,7 @@ export async function startBridge(config: BridgeConfig, log: Log): Promise<Runni
     if (!url) {
       username = config.broker.bridgeUsername;
       password = config.broker.bridgePassword ?? randomBytes(16).toString('hex');
+      const { EmbeddedBroker } = await import('./transports/mqtt/broker.ts');
       broker = new EmbeddedBroker({
         host: config.broker.host,
         port: config.broker.port,

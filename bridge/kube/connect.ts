@@ -1,15 +1,10 @@
-// Cluster connections: one KubeConfig per context of a kubeconfig file, or the pod's service
-// account. client-node 1.x refuses plain-http servers unless TLS verification is off; kubectl
-// talks to them without fuss, so a plain-http cluster (the simulator, a local proxy) gets that
-// flag here, where there is no TLS to verify anyway.
-import { KubeConfig } from '@kubernetes/client-node';
-import type { Cluster } from '@kubernetes/client-node';
+// Cluster connections: one per context of a kubeconfig (kubeconfig.ts reads it, without
+// client-node), or the pod's service account. A plain-http server (the simulator, a local proxy)
+// needs nothing special: there is no TLS to verify.
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterSource } from '../controller.ts';
-
-function allowPlainHttp(kc: KubeConfig): void {
-  const clusters = kc.getClusters().map((c): Cluster => (c.server.startsWith('http://') ? { ...c, skipTLSVerify: true } : c));
-  kc.loadFromOptions({ clusters, users: kc.getUsers(), contexts: kc.getContexts(), currentContext: kc.getCurrentContext() });
-}
+import { ContextAccess, defaultKubeconfigFiles, inClusterKubeconfig, parseKubeconfig, readKubeconfigFiles } from './kubeconfig.ts';
+import type { KubeAccess, Kubeconfig } from './kubeconfig.ts';
 
 export class ConnectError extends Error {
   constructor(message: string) {
@@ -18,41 +13,49 @@ export class ConnectError extends Error {
   }
 }
 
-/** One cluster per context (default: the current context), named after the context. */
+/**
+ * ClusterSource still types its connection as client-node's KubeConfig (bridge/controller.ts,
+ * bridge/kube/cluster-watch.ts); the only thing that uses it is KubeHttp, which takes any
+ * KubeAccess. Until those two say KubeAccess, the connection is handed over through this one cast.
+ */
+const source = (name: string, access: KubeAccess): ClusterSource => ({ name, kubeConfig: access as unknown as KubeConfig });
+
+/**
+ * One cluster per context (default: the current context), named after the context. `file` is one
+ * kubeconfig; `text` one given inline; neither: $KUBECONFIG (several files merged as kubectl
+ * does) or ~/.kube/config.
+ */
 export function fromKubeconfig(options: { file?: string; text?: string; contexts?: string[] }): ClusterSource[] {
-  const base = new KubeConfig();
+  let config: Kubeconfig;
   try {
-    if (options.text !== undefined) base.loadFromString(options.text);
-    else if (options.file !== undefined) base.loadFromFile(options.file);
-    else base.loadFromDefault();
+    if (options.text !== undefined) config = parseKubeconfig(options.text);
+    else if (options.file !== undefined) config = readKubeconfigFiles([options.file], { mustExist: true });
+    else config = readKubeconfigFiles(defaultKubeconfigFiles());
   } catch (err) {
-    // The YAML parser's message runs over several lines with a code excerpt; the first says it.
-    throw new ConnectError(`cannot load kubeconfig ${options.file ?? ''}: ${(err as Error).message.split('\n')[0]}`);
+    // The message names the file (of several, the one that failed).
+    throw new ConnectError(`cannot load kubeconfig: ${(err as Error).message}`);
   }
   const what = options.file !== undefined ? `kubeconfig ${options.file}` : 'the kubeconfig';
-  const have = base.getContexts().map((c) => c.name);
-  // client-node reads any YAML (or plain text) without complaint and yields nothing: say so
-  // instead of looking for context 'undefined'.
+  const have = [...config.contexts.keys()];
+  // Any YAML (or plain text) parses; say it is not a kubeconfig instead of looking for context 'undefined'.
   if (have.length === 0) throw new ConnectError(`${options.file ?? 'the kubeconfig'} is not a kubeconfig: it defines no contexts`);
-  const names = options.contexts && options.contexts.length > 0 ? options.contexts : [base.getCurrentContext()];
+  const names = options.contexts && options.contexts.length > 0 ? options.contexts : [config.currentContext];
   if (!names[0]) throw new ConnectError(`${what} has no current-context: pass --context (it has: ${have.join(', ')})`);
   return names.map((name) => {
-    if (!base.getContextObject(name)) {
-      throw new ConnectError(`${what} has no context '${name}' (it has: ${have.join(', ')})`);
+    if (!config.contexts.has(name)) throw new ConnectError(`${what} has no context '${name}' (it has: ${have.join(', ')})`);
+    try {
+      return source(name, new ContextAccess(config, name));
+    } catch (err) {
+      throw new ConnectError(`${what}: ${(err as Error).message}`);
     }
-    const kc = new KubeConfig();
-    kc.loadFromOptions({ clusters: base.getClusters(), users: base.getUsers(), contexts: base.getContexts(), currentContext: name });
-    allowPlainHttp(kc);
-    return { name, kubeConfig: kc };
   });
 }
 
 export function inCluster(name = 'in-cluster'): ClusterSource {
-  const kc = new KubeConfig();
   try {
-    kc.loadFromCluster();
+    const config = inClusterKubeconfig();
+    return source(name, new ContextAccess(config, config.currentContext));
   } catch (err) {
     throw new ConnectError(`not running in a cluster: ${(err as Error).message}`);
   }
-  return { name, kubeConfig: kc };
 }

@@ -3,11 +3,12 @@
 // accepts and never answers wedged the bridge for good, and an endless chunked response grew it
 // to gigabytes. Here every request has a deadline, every response and every watch event a size
 // limit, sockets carry TCP keepalive, and errors say what happened (403 is "forbidden", not an
-// outage). Credentials still come from client-node's KubeConfig (certs, tokens, exec plugins).
+// outage). Credentials come from a KubeAccess (kubeconfig.ts: certs, tokens; exec plugins through
+// client-node), or client-node's own KubeConfig, which has the same two methods.
 import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeAccess } from './kubeconfig.ts';
 import { project } from './project.ts';
 import type { Shape } from './project.ts';
 
@@ -96,7 +97,7 @@ export class KubeHttp {
   readonly server: URL;
 
   constructor(
-    private readonly kubeConfig: KubeConfig,
+    private readonly kubeConfig: KubeAccess,
     limits: KubeHttpLimits = {},
   ) {
     this.requestTimeoutMs = limits.requestTimeoutMs ?? 30_000;

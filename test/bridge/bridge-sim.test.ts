@@ -2,7 +2,7 @@
 // the seed's way appears on a board, scales, and survives an API server restart; an unreachable
 // cluster shows as such on its lane.
 import t from 'tap';
-import { AppsV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { HEALTH, POD_STATE } from '../../protocol/index.ts';
 import { SimCluster } from '../../bridge/sim/cluster.ts';
 import { kubeconfigText } from '../../bridge/sim/kubeconfig.ts';
@@ -39,12 +39,12 @@ t.test('a labelled deployment reaches the board and follows scaling', async (t) 
   const sim = new SimCluster({ name: 'eu', speed: 20 });
   await sim.start();
   t.teardown(() => sim.stop());
-  const [source] = fromKubeconfig({ text: kubeconfigText([{ name: 'eu', url: sim.url }]) });
-  const kc = source.kubeConfig;
+  const text = kubeconfigText([{ name: 'eu', url: sim.url }]);
+  const [source] = fromKubeconfig({ text });
   const transport = new MemoryTransport();
   const config = loadConfig({ env: {} });
   const bridge = new Bridge({
-    clusters: [{ name: 'eu', kubeConfig: kc }],
+    clusters: [source],
     transports: [transport],
     boards: [],
     boardDefaults: config.boardDefaults,
@@ -54,6 +54,9 @@ t.test('a labelled deployment reaches the board and follows scaling', async (t) 
   await bridge.start();
   t.teardown(() => bridge.stop());
   const board = transport.connect('desk-1');
+  // The test drives the simulator with client-node's API client (the bridge does not load it).
+  const kc = new KubeConfig();
+  kc.loadFromString(text);
   const apps = kc.makeApiClient(AppsV1Api);
   await apps.createNamespacedDeployment({ namespace: 'default', body: deployment('web', 3, 'ffff00') as never });
   const running = (n: number) => () => {

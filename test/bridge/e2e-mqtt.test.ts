@@ -4,10 +4,9 @@
 import t from 'tap';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppsV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { SimCluster } from '../../bridge/sim/cluster.ts';
 import { kubeconfigText } from '../../bridge/sim/kubeconfig.ts';
-import { fromKubeconfig } from '../../bridge/kube/connect.ts';
 import { loadConfig } from '../../bridge/config/load.ts';
 import { startBridge } from '../../bridge/app.ts';
 import { MqttBoardClient } from '../../bridge/transports/mqtt/board-client.ts';
@@ -67,7 +66,10 @@ t.test('scale a labelled deployment: the virtual board lights that many yellow L
     await client!.stop();
   });
 
-  const apps = fromKubeconfig({ file: kubeconfig })[0].kubeConfig.makeApiClient(AppsV1Api);
+  // The test drives the simulator with client-node's API client (the bridge does not load it).
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const apps = kc.makeApiClient(AppsV1Api);
   await apps.createNamespacedDeployment({
     namespace: 'default',
     body: {

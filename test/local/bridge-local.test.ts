@@ -5,10 +5,9 @@ import t from 'tap';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppsV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { loadConfig } from '../../bridge/config/load.ts';
 import { startBridge } from '../../bridge/app.ts';
-import { fromKubeconfig } from '../../bridge/kube/connect.ts';
 import type { LocalTransport } from '../../bridge/local/transport.ts';
 import { simWithKubeconfig, until } from '../bridge/harness.ts';
 import { StandInWled } from './wled-standin.ts';
@@ -50,8 +49,10 @@ t.test('a WLED board driven by the bridge: HELLO, /boards, pods on the strip', a
   }
   t.match(listed, { boardId: 'shelf', transport: 'local', online: true, ledCount: 30, profile: 'local-wled' }, '/boards lists the local board, LED count from WLED');
 
-  const [source] = fromKubeconfig({ file: kubeconfig });
-  const apps = source.kubeConfig.makeApiClient(AppsV1Api);
+  // The test drives the simulator with client-node's API client (the bridge does not load it).
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const apps = kc.makeApiClient(AppsV1Api);
   await apps.createNamespacedDeployment({
     namespace: 'default',
     body: {
