@@ -2,9 +2,9 @@
 // cluster's health: healthy while every watch is synced and connected, degraded while some fail,
 // unreachable once all have failed (or none ever connected) for longer than a grace period.
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ClusterHealth, ClusterState, LeanNode, LeanPod, LeanWorkload, WorkloadKind } from './lean.ts';
+import type { ClusterHealth, ClusterState, LeanNode, LeanPod, LeanService, LeanWorkload, WorkloadKind } from './lean.ts';
 import { workloadKey } from './lean.ts';
-import { leanNode, leanWorkload } from './normalize.ts';
+import { leanNode, leanService, leanWorkload } from './normalize.ts';
 import { decodePod, leanOf } from './pod-decoder.ts';
 import { KubeHttp } from './http.ts';
 import type { KubeHttpLimits } from './http.ts';
@@ -57,7 +57,14 @@ export class ClusterWatch {
   private readonly podRefs = new Map<string, { count: number; rv: string }>();
   private readonly workloads = new Map<string, LeanWorkload>();
   private readonly nodes = new Map<string, LeanNode>();
+  private readonly services = new Map<string, LeanService>();
   private readonly reflectors: Reflector<unknown>[] = [];
+  /**
+   * Watches the view can do without: Services only mark which side of a blue-green switch gets
+   * the traffic, so a ClusterRole from before they were watched (no `services` rule) costs that
+   * mark, and the log says so, but never the cluster's health.
+   */
+  private readonly optional = new Set<Reflector<unknown>>();
   private readonly http: KubeHttp;
   private failingSince: number | undefined = Date.now();
   private healthTimer: NodeJS.Timeout | undefined;
@@ -121,6 +128,14 @@ export class ClusterWatch {
         }) as Reflector<unknown>,
       );
     }
+    const services = new Reflector<LeanService>({
+      ...common,
+      path: '/api/v1/services',
+      normalize: leanService,
+      handlers: this.mapHandlers(this.services, (v) => `${v.namespace}/${v.name}`),
+    }) as Reflector<unknown>;
+    this.reflectors.push(services);
+    this.optional.add(services);
   }
 
   /**
@@ -262,7 +277,17 @@ export class ClusterWatch {
     return this.statuses().some((s) => now - s.lastProgressAt > afterMs);
   }
 
+  /**
+   * The watches that decide health, problems and liveness. Optional ones are left out: a
+   * ClusterRole without `services`, or a server that does not serve them, must not make the
+   * cluster look degraded. They still retry, log and count like every watch (allStatuses()).
+   */
   statuses(): ReflectorStatus[] {
+    return this.reflectors.filter((r) => !this.optional.has(r)).map((r) => r.status);
+  }
+
+  /** Every watch, optional ones included (for /metrics and tests). */
+  allStatuses(): ReflectorStatus[] {
     return this.reflectors.map((r) => r.status);
   }
 
@@ -294,6 +319,6 @@ export class ClusterWatch {
   }
 
   state(): ClusterState {
-    return { name: this.name, health: this.lastHealth, pods: this.pods, workloads: this.workloads, nodes: this.nodes };
+    return { name: this.name, health: this.lastHealth, pods: this.pods, workloads: this.workloads, nodes: this.nodes, services: this.services };
   }
 }

@@ -63,6 +63,14 @@ export interface LeanNode {
   labels: Record<string, string>;
 }
 
+/** A Service with a selector: which pods get its traffic (the view marks the ones it passes over). */
+export interface LeanService {
+  namespace: string;
+  name: string;
+  /** spec.selector; empty for a Service without one (its endpoints are managed by hand). */
+  selector: Record<string, string>;
+}
+
 export type ClusterHealth = 'healthy' | 'degraded' | 'unreachable';
 
 /** Everything the bridge knows of one cluster, as the view reads it. */
@@ -72,6 +80,8 @@ export interface ClusterState {
   pods: ReadonlyMap<string, LeanPod>;
   workloads: ReadonlyMap<string, LeanWorkload>;
   nodes: ReadonlyMap<string, LeanNode>;
+  /** By namespace/name; absent where Services are not watched (or not allowed: RBAC). */
+  services?: ReadonlyMap<string, LeanService>;
 }
 
 export function workloadKey(kind: string, namespace: string, name: string): string {

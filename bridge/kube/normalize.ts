@@ -1,7 +1,7 @@
 // Kubernetes objects, as typed list items (client-node classes with Date fields) or raw watch
 // JSON (strings), to the lean shapes in lean.ts. Everything not needed is left behind, so the
 // cache stays small (no managedFields, no specs, no annotations but one).
-import type { LeanNode, LeanPod, LeanWorkload, WorkloadKind } from './lean.ts';
+import type { LeanNode, LeanPod, LeanService, LeanWorkload, WorkloadKind } from './lean.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw and typed objects differ in shape */
 type Obj = Record<string, any>;
@@ -143,6 +143,13 @@ export function leanWorkload(kind: WorkloadKind, o: Obj): LeanWorkload {
         available: n(status.availableReplicas),
       };
   }
+}
+
+export function leanService(o: Obj): LeanService {
+  const meta = o.metadata ?? {};
+  const selector: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o.spec?.selector ?? {})) if (typeof v === 'string') selector[k] = v;
+  return { namespace: String(meta.namespace ?? 'default'), name: String(meta.name), selector };
 }
 
 export function leanNode(o: Obj): LeanNode {

@@ -43,7 +43,7 @@ export function bridgeRegistry(bridge: Bridge, transports: Transport[]): Registr
     for (const c of bridge.clusters) set({ cluster: c.name }, c.state().pods.size);
   });
   mirrored(r, 'podlights_watch_events_total', 'Watch activity per cluster, resource and label selector: lists, watches, events, bookmarks, expired (410 relists), deadWatches (found by a probe), probes, errors, handlerErrors', ['cluster', 'resource', 'selector', 'kind'], (set) => {
-    for (const c of bridge.clusters) for (const s of c.statuses()) for (const [kind, n] of Object.entries(s.counters)) set({ cluster: c.name, resource: s.path, selector: s.labelSelector ?? '', kind }, n);
+    for (const c of bridge.clusters) for (const s of c.allStatuses()) for (const [kind, n] of Object.entries(s.counters)) set({ cluster: c.name, resource: s.path, selector: s.labelSelector ?? '', kind }, n);
   });
   mirrored(r, 'podlights_link_total', 'Link counters: HELLOs rejected, duplicate HELLOs, boards refused and forgotten, RESYNCs from unknown boards, session errors', ['kind'], (set) => {
     for (const [kind, n] of Object.entries(bridge.link.counters)) set({ kind }, n);

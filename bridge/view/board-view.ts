@@ -5,13 +5,14 @@ import { GROUP_FLAG, HEALTH, LAYOUT } from '../../protocol/index.ts';
 import type { ClusterState, LeanPod } from '../kube/lean.ts';
 import { emptyDisplayState } from '../link/display-state.ts';
 import type { DisplayState } from '../link/display-state.ts';
-import { confusableState, hexColor, labelColor, newRevisionTint, paletteColor } from './colors.ts';
+import { confusableState, hexColor, idleTint, labelColor, newRevisionTint, paletteColor } from './colors.ts';
 import type { Rgb } from './colors.ts';
 import { IdPool } from './id-pool.ts';
 import { LANE_KIND_OF, laneLabel, planLanes } from './lanes.ts';
 import type { LaneSplit } from './lanes.ts';
 import { podState } from './pod-state.ts';
 import { Selection } from './selection.ts';
+import { idleWorkloads } from './traffic.ts';
 import type { SelectionConfig } from './selection.ts';
 import { newestReplicaSets, podWorkload, rolloutInProgress } from './workloads.ts';
 import type { PodWorkload } from './workloads.ts';
@@ -280,6 +281,9 @@ export class BoardView {
       const workload = w.cluster.workloads.get(key.slice(w.cluster.name.length + 1));
       if (workload && rolloutInProgress(w.oldPods)) activeRollouts.add(key);
     }
+    // Groups of a workload a Service passes over are dimmed: the lit side is the served one.
+    const idle = new Map<ClusterState, Set<string>>();
+    for (const cluster of clusters) idle.set(cluster, idleWorkloads(cluster));
     const liveGroups = new Set(shown.map((s) => s.groupKey));
     for (const key of activeRollouts) liveGroups.add(workloadsSeen.get(key)!.newGroupKey);
     this.groups.retain(liveGroups);
@@ -292,8 +296,10 @@ export class BoardView {
       const base = labelled ?? paletteColor(s.pod.owner ? s.workloadKey : s.pod.namespace);
       if (labelled) this.noteLabelColor(s.pod.owner ? s.workloadKey : `Pod/${s.pod.namespace}/${s.pod.name}`, labelled);
       const rolling = s.isNew && activeRollouts.has(`${s.cluster.name}/${s.workloadKey}`);
-      const color = rolling ? newRevisionTint(base) : base;
-      const flags = rolling ? GROUP_FLAG.NEW_REVISION : 0;
+      const waiting = s.pod.owner !== undefined && idle.get(s.cluster)!.has(s.workloadKey);
+      const tinted = rolling ? newRevisionTint(base) : base;
+      const color = waiting ? idleTint(tinted) : tinted;
+      const flags = (rolling ? GROUP_FLAG.NEW_REVISION : 0) | (waiting ? GROUP_FLAG.IDLE : 0);
       let id = this.groups.get(s.groupKey);
       if (id === undefined) {
         // All 256 groups in use (counted by exhausted()): share one of the same color, or the first.
@@ -331,8 +337,10 @@ export class BoardView {
       if (group === undefined) {
         group = this.groups.get(w.newGroupKey);
         if (group !== undefined) {
-          const base = paletteColor(key.slice(w.cluster.name.length + 1));
-          state.groups[group] = { ...newRevisionTint(base), flags: GROUP_FLAG.NEW_REVISION };
+          const wkey = key.slice(w.cluster.name.length + 1);
+          const base = newRevisionTint(paletteColor(wkey));
+          const waiting = idle.get(w.cluster)!.has(wkey);
+          state.groups[group] = { ...(waiting ? idleTint(base) : base), flags: GROUP_FLAG.NEW_REVISION | (waiting ? GROUP_FLAG.IDLE : 0) };
         }
       }
       if (id === undefined || lane === undefined || group === undefined) continue;

@@ -112,6 +112,16 @@ export function newRevisionTint(c: Rgb): Rgb {
   return { r: lift(c.r), g: lift(c.g), b: lift(c.b) };
 }
 
+/**
+ * A workload that waits without traffic (GROUP_FLAG.IDLE): its color at a quarter, so the lit
+ * side of a blue-green pair is the one the Service sends traffic to. A quarter stays above a
+ * terminating pod's floor and a succeeded pod's glow (24 and 32 of 255 in the firmware), and on a
+ * strip a quarter of the current still reads as the color.
+ */
+export function idleTint(c: Rgb): Rgb {
+  return { r: c.r >> 2, g: c.g >> 2, b: c.b >> 2 };
+}
+
 export function labelColor(labels: Record<string, string>): Rgb | undefined {
   return parseColor(labels['podlights.io/color']) ?? parseColor(labels['blinktColor']);
 }

@@ -67,6 +67,12 @@ export const GROUP_FLAG = {
   NEW_REVISION: 0x01,
   /** The group is a canary beside the stable revision. */
   CANARY: 0x02,
+  /**
+   * A Service passes the workload over for another of the same app (the idle side of a
+   * blue-green switch). The bridge sends such a group's color dimmed, so boards that do not know
+   * the flag show it too.
+   */
+  IDLE: 0x04,
 };
 
 /** Why a board asks for a resync. */

@@ -64,8 +64,8 @@ async function rigBoard(url: string, id: string, password: string, ledCount: num
       const lanes = new Map<number, { label: string; health: number }>();
       for (const [lid, lane] of Object.entries(s?.lanes ?? {})) lanes.set(Number(lid), { label: lane.label, health: s?.clusters[Number(lid)] ?? 0 });
       const pods = Object.entries(s?.pods ?? {}).map(([h, p]) => ({ handle: Number(h), lane: p.lane, group: p.group, state: p.state }));
-      const groups = new Map<number, { color: string; newRevision: boolean }>();
-      for (const [gid, g] of Object.entries(s?.groups ?? {})) groups.set(Number(gid), { color: hex((g.r << 16) | (g.g << 8) | g.b), newRevision: (g.flags & GROUP_FLAG.NEW_REVISION) !== 0 });
+      const groups = new Map<number, { color: string; newRevision: boolean; idle: boolean }>();
+      for (const [gid, g] of Object.entries(s?.groups ?? {})) groups.set(Number(gid), { color: hex((g.r << 16) | (g.g << 8) | g.b), newRevision: (g.flags & GROUP_FLAG.NEW_REVISION) !== 0, idle: (g.flags & GROUP_FLAG.IDLE) !== 0 });
       const rollouts = Object.values(s?.rollouts ?? {}).map((r) => ({ group: r.group, desired: r.desired }));
       return { lanes, pods, groups, rollouts };
     },

@@ -130,7 +130,7 @@ export function truthFrom(list: { items: any[] }): Truth {
 export interface BoardReading {
   lanes: Map<number, { label: string; health: number }>;
   pods: { handle: number; lane: number; group: number; state: number }[];
-  groups: Map<number, { color: string; newRevision: boolean }>;
+  groups: Map<number, { color: string; newRevision: boolean; idle?: boolean }>;
   rollouts: { group: number; desired: number }[];
 }
 

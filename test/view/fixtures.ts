@@ -1,5 +1,5 @@
 // Hand-built cluster states for view tests.
-import type { ClusterState, LeanNode, LeanPod, LeanWorkload } from '../../bridge/kube/lean.ts';
+import type { ClusterState, LeanNode, LeanPod, LeanService, LeanWorkload } from '../../bridge/kube/lean.ts';
 import { workloadKey } from '../../bridge/kube/lean.ts';
 
 let uid = 0;
@@ -46,7 +46,7 @@ export function node(name: string, over: Partial<LeanNode> = {}): LeanNode {
   return { name, arch: 'amd64', ready: true, unschedulable: false, labels: {}, ...over };
 }
 
-export function cluster(name: string, parts: { pods?: LeanPod[]; workloads?: LeanWorkload[]; nodes?: (Omit<LeanNode, 'unschedulable'> & { unschedulable?: boolean })[]; health?: ClusterState['health'] }): ClusterState {
+export function cluster(name: string, parts: { pods?: LeanPod[]; workloads?: LeanWorkload[]; nodes?: (Omit<LeanNode, 'unschedulable'> & { unschedulable?: boolean })[]; health?: ClusterState['health']; services?: LeanService[] }): ClusterState {
   const nodes = (parts.nodes ?? [node('node-a')]).map((n) => ({ unschedulable: false, ...n }));
   return {
     name,
@@ -54,5 +54,10 @@ export function cluster(name: string, parts: { pods?: LeanPod[]; workloads?: Lea
     pods: new Map((parts.pods ?? []).map((p) => [p.uid, p])),
     workloads: new Map((parts.workloads ?? []).map((w) => [workloadKey(w.kind, w.namespace, w.name), w])),
     nodes: new Map(nodes.map((n) => [n.name, n])),
+    services: new Map((parts.services ?? []).map((s) => [`${s.namespace}/${s.name}`, s])),
   };
+}
+
+export function service(name: string, selector: Record<string, string>, namespace = 'default'): LeanService {
+  return { namespace, name, selector };
 }

@@ -1,0 +1,57 @@
+// Which workloads wait without traffic: a Service that selects the pods of one workload while it
+// passes over another of the same app (blue-green: `app=shop, version=blue` serves, the green
+// Deployment beside it waits). A selector flip changes no pod, so without this nothing on a strip
+// would show the switch; the view dims the waiting side (GROUP_FLAG.IDLE).
+//
+// A canary shares its Service with the stable revision (the selector leaves out the track), so
+// both are selected and neither waits. A workload some other Service selects (a "preview"
+// Service of a blue-green pair) gets traffic too, so it is not idle.
+import type { ClusterState, LeanWorkload } from '../kube/lean.ts';
+import { workloadKey } from '../kube/lean.ts';
+
+/** The app a workload's pods belong to, by the recommended label or the common short one. */
+function appOf(w: LeanWorkload): string | undefined {
+  return w.templateLabels['app.kubernetes.io/name'] ?? w.templateLabels.app;
+}
+
+function selects(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  let any = false;
+  for (const k in selector) {
+    if (labels[k] !== selector[k]) return false;
+    any = true;
+  }
+  return any;
+}
+
+/** Workload keys (Deployment/ns/name, ...) that a Service passes over and none selects. */
+export function idleWorkloads(cluster: ClusterState): Set<string> {
+  const idle = new Set<string>();
+  const services = cluster.services;
+  if (services === undefined || services.size === 0) return idle;
+  // Only the namespaces that have a Service with a selector are looked at, and only their
+  // controllers (a ReplicaSet's template is its Deployment's).
+  const byNamespace = new Map<string, LeanWorkload[]>();
+  for (const s of services.values()) if (Object.keys(s.selector).length > 0) byNamespace.set(s.namespace, []);
+  if (byNamespace.size === 0) return idle;
+  for (const w of cluster.workloads.values()) {
+    if (w.kind === 'ReplicaSet') continue;
+    byNamespace.get(w.namespace)?.push(w);
+  }
+  const selected = new Set<string>();
+  const passedOver = new Set<string>();
+  for (const s of services.values()) {
+    const mine = byNamespace.get(s.namespace);
+    if (mine === undefined || mine.length < 2) continue;
+    const chosen = mine.filter((w) => selects(s.selector, w.templateLabels));
+    if (chosen.length === 0) continue;
+    const apps = new Set(chosen.map(appOf).filter((a): a is string => a !== undefined));
+    for (const w of mine) {
+      const key = workloadKey(w.kind, w.namespace, w.name);
+      const app = appOf(w);
+      if (chosen.includes(w)) selected.add(key);
+      else if (app !== undefined && apps.has(app)) passedOver.add(key);
+    }
+  }
+  for (const key of passedOver) if (!selected.has(key)) idle.add(key);
+  return idle;
+}
