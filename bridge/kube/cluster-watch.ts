@@ -131,6 +131,7 @@ export class ClusterWatch {
     const services = new Reflector<LeanService>({
       ...common,
       path: '/api/v1/services',
+      withoutIt: 'the cluster is shown, but not which side of a blue-green switch the Service sends traffic to',
       normalize: leanService,
       handlers: this.mapHandlers(this.services, (v) => `${v.namespace}/${v.name}`),
     }) as Reflector<unknown>;

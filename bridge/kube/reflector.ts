@@ -66,6 +66,8 @@ export interface ReflectorOptions<T> {
   backoffMinMs?: number;
   backoffMaxMs?: number;
   recovery?: Recovery;
+  /** For a watch the bridge can do without: what is lost while it fails, said in its log line. */
+  withoutIt?: string;
   log?: (line: string) => void;
 }
 
@@ -252,6 +254,7 @@ export class Reflector<T> {
     } else if (this.status.problem === 'unauthorized') {
       line = `kube: unauthorized: the credentials were refused (${this.status.lastError})`;
     } else line = `kube: ${this.name}: ${this.status.lastError}; retrying with backoff`;
+    if (this.options.withoutIt) line += ` (${this.options.withoutIt})`;
     const kind = `${this.status.problem}`;
     if (kind !== this.lastLogged) this.say(line);
     this.lastLogged = kind;

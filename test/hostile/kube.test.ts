@@ -191,3 +191,31 @@ t.test('after an outage every watch of the cluster is back within seconds, not a
   await waitFor('all watches synced again', () => cw.statuses().every((s) => s.synced && s.connected), 10_000);
   t.equal(cw.health(), 'healthy');
 });
+
+t.test('Services forbidden by RBAC (a ClusterRole from before they were watched): the cluster stays healthy, the log says what is lost', async (t) => {
+  const { ClusterWatch } = await import('../../bridge/kube/cluster-watch.ts');
+  const url = await httpServer(t, (req, res) => {
+    if (req.url?.startsWith('/api/v1/services')) {
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ kind: 'Status', status: 'Failure', reason: 'Forbidden', message: 'services is forbidden: User "system:serviceaccount:podlights:podlights-bridge" cannot list resource "services"', code: 403 }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    if (req.url?.includes('watch=1')) return; // quiet
+    res.end(JSON.stringify({ metadata: { resourceVersion: '1' }, items: [] }));
+  });
+  const logs: string[] = [];
+  const cw = new ClusterWatch({ name: 'eu', kubeConfig: kubeConfigFor(url), onChange: () => {}, log: (l) => logs.push(l), backoffMinMs: 50, backoffMaxMs: 100 });
+  cw.start();
+  t.teardown(() => cw.stop());
+  const services = () => cw.allStatuses().find((s) => s.path === '/api/v1/services')!;
+  await waitFor('the required watches synced and Services refused twice', () => cw.statuses().every((s) => s.synced && s.connected) && services().failures >= 2, 10_000);
+  await waitFor('health checked', () => cw.health() === 'healthy', 5000);
+  t.equal(cw.health(), 'healthy', 'healthy: Services are optional');
+  t.equal(cw.problem(), undefined, '/readyz names no problem');
+  t.equal(services().problem, 'forbidden', 'the Services watch itself is marked forbidden');
+  const said = logs.filter((l) => /services/.test(l));
+  t.equal(said.length, 1, `said once, not per retry: ${said.join(' / ')}`);
+  t.match(said[0], /forbidden.*services \(RBAC\).*blue-green/, 'names RBAC and what is lost');
+  t.ok(cw.state().services !== undefined && cw.state().services!.size === 0, 'no Services known');
+});

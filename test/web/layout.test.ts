@@ -92,6 +92,22 @@ if (!existsSync(CHROMIUM)) {
 
     await t.test('blue-green: the lane the Service sends traffic to is marked, and the mark moves', async (t) => {
       const marked = () => page.evaluate(() => [...document.querySelectorAll<HTMLElement>('[data-board="eu-overview"] [data-lane][data-traffic="true"]')].map((l) => l.dataset.label!.split('/').pop()));
+      // The LEDs themselves: the brightest channel of a lane's LEDs (the waiting side is dimmed by
+      // the bridge, so the strip shows the switch, not only the page's mark).
+      const laneMax = (suffix: string) =>
+        page.evaluate((suffix) => {
+          const board = document.querySelector('[data-board="eu-overview"]')!;
+          const lane = [...board.querySelectorAll<HTMLElement>('[data-lane]')].find((l) => l.dataset.label!.endsWith(suffix));
+          if (!lane) return -1;
+          const leds = [...board.querySelectorAll<HTMLElement>('[data-led]')];
+          const first = Number(lane.dataset.first);
+          const rgb = leds.slice(first, first + Number(lane.dataset.count)).flatMap((l) => l.dataset.rgb!.split(',').map(Number));
+          return Math.max(0, ...rgb);
+        }, suffix);
+      const dimmer = async (idle: string, lit: string) => {
+        const [a, b] = [await laneMax(idle), await laneMax(lit)];
+        return a > 0 && b > 0 && a * 3 < b;
+      };
       await page.click('[data-play="blue-green"]');
       await until('blue marked beside green', async () => {
         const m = await marked();
@@ -99,8 +115,12 @@ if (!existsSync(CHROMIUM)) {
         return green > 0 && m.length === 1 && m[0] === 'bluegreen-blue';
       });
       t.pass('blue has the traffic while green starts');
+      await until('green glows dim beside lit blue on the LEDs', () => dimmer('bluegreen-green', 'bluegreen-blue'));
+      t.pass('on the strip, green waits dimmed while blue serves');
       await until('green marked', async () => (await marked()).includes('bluegreen-green'));
       t.pass('after the selector flip, green has it');
+      await until('blue dim beside lit green on the LEDs', () => dimmer('bluegreen-blue', 'bluegreen-green'));
+      t.pass('on the strip, blue is dimmed after the flip');
       await page.screenshot({ path: join(ARTIFACTS, 'layout-bluegreen.png') });
       await page.click('[data-cancel]').catch(() => {});
     });

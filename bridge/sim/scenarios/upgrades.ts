@@ -83,7 +83,7 @@ const service = (version: string) => ({
 export const blueGreenScenario: Scenario = {
   name: 'blue-green',
   title: 'Blue-green switch',
-  description: 'Four green pods start beside four blue ones; the Service selector flips to green at once, then blue goes dark.',
+  description: 'Four green pods start dim beside four blue ones (the Service passes them over); the selector flips: green lights up, blue dims, then goes dark.',
   kubectl: [
     'kubectl apply -f deploy/demo/namespace.yaml -f deploy/demo/bluegreen-blue.yaml -f deploy/demo/bluegreen-service.yaml',
     'kubectl apply -f deploy/demo/bluegreen-green.yaml && kubectl -n podlights-demo rollout status deployment/bluegreen-green',
