@@ -9,9 +9,9 @@
 // applied; one behind is a duplicate (counted, ignored); one ahead is a gap (RESYNC(GAP)).
 // Portable subset.
 
-import { checkFrame, eachMessage } from '../../protocol/codec/decoder.ts';
+import { checkFrame, eachPayload, u16At } from '../../protocol/codec/check.ts';
+import { OFFSET } from '../../protocol/codec/kinds.ts';
 import { CAP, FLAG, HEADER_SIZE, MSG, RESYNC_REASON } from '../../protocol/codec/types.ts';
-import type { Message } from '../../protocol/codec/types.ts';
 import { Model } from './model.ts';
 import { Painter } from './render.ts';
 import type { Strip } from './output.ts';
@@ -75,13 +75,14 @@ export class Core {
   /** Frame being taken apart, for the message callbacks. */
   private seq!: number;
   private now!: number;
+  private data!: string;
   /**
-   * The callbacks eachMessage() gets, made once here: an arrow that uses `this` inside a branch
+   * The callbacks eachPayload() gets, made once here: an arrow that uses `this` inside a branch
    * of receive() is what Espruino's parser trips over (ASSERT(jsvHasChildren(obj)) in builds with
    * asserts) when esbuild turns that if/else into ?: and the branch is skipped.
    */
-  private onSnapshot: (this: void, m: Message) => void;
-  private onDelta: (this: void, m: Message) => void;
+  private onSnapshot: (this: void, type: number, at: number) => void;
+  private onDelta: (this: void, type: number, at: number) => void;
 
   constructor(settings: Settings, strip: Strip, send: Send, now: number) {
     this.settings = settings;
@@ -89,8 +90,8 @@ export class Core {
     this.send = send;
     this.model = new Model(settings);
     this.painter = new Painter(settings.ledCount, strip);
-    this.onSnapshot = (m: Message) => this.snapshotMessage(m);
-    this.onDelta = (m: Message) => this.model.apply(m, this.now, false);
+    this.onSnapshot = (type: number, at: number) => this.snapshotMessage(type, at);
+    this.onDelta = (type: number, at: number) => this.model.apply(type, this.data, at, this.now, false);
     this.lastFrameAt = now;
     this.lastResyncAt = now;
     this.stats = { frames: 0, applied: 0, bad: 0, duplicates: 0, gaps: 0, ignored: 0, snapshots: 0, badSnapshots: 0, resyncs: 0, renders: 0 };
@@ -159,7 +160,8 @@ export class Core {
       this.snapOk = false;
       this.seq = seq;
       this.now = now;
-      eachMessage(data, this.onSnapshot);
+      this.data = data;
+      eachPayload(data, this.onSnapshot);
       this.dirty = true;
       return;
     }
@@ -178,7 +180,8 @@ export class Core {
       this.expected = (this.expected + 1) % 65536;
       this.stats.applied = this.stats.applied + 1;
       this.now = now;
-      eachMessage(data, this.onDelta);
+      this.data = data;
+      eachPayload(data, this.onDelta);
       this.dirty = true;
     } else if (ahead >= 32768) {
       this.stats.duplicates = this.stats.duplicates + 1;
@@ -188,31 +191,30 @@ export class Core {
     }
   }
 
-  /** One message of the snapshot frame `seq` that came at `now` (this.seq, this.now). */
-  private snapshotMessage(m: Message): void {
-    const seq = this.seq;
+  /** One message of the snapshot frame `seq` that came at `now` (this.seq, this.now, this.data): its type and payload offset. */
+  private snapshotMessage(type: number, at: number): void {
+    const d = this.data;
     const now = this.now;
     if (!this.inSnapshot) return;
-    if (m.type === MSG.SNAPSHOT_BEGIN) {
+    // The state messages first: on Espruino every branch passed over is read through.
+    if (type !== MSG.SNAPSHOT_BEGIN && type !== MSG.SNAPSHOT_END) {
+      this.snapMessages = this.snapMessages + 1;
+      this.model.apply(type, d, at, now, true);
+    } else if (type === MSG.SNAPSHOT_BEGIN) {
       if (this.snapMessages > 0 || this.snapOk) {
         this.failSnapshot(now);
         return;
       }
-      this.snapId = m.snapshot;
+      this.snapId = u16At(d, at + OFFSET.SNAPSHOT);
       this.snapOk = true;
-    } else if (m.type === MSG.SNAPSHOT_END) {
-      if (m.snapshot !== this.snapId || m.messages !== this.snapMessages) {
-        this.failSnapshot(now);
-        return;
-      }
+    } else if (u16At(d, at + OFFSET.SNAPSHOT) !== this.snapId || u16At(d, at + OFFSET.END_MESSAGES) !== this.snapMessages) {
+      this.failSnapshot(now);
+    } else {
       this.inSnapshot = false;
       this.synced = true;
-      this.expected = (seq + 1) % 65536;
+      this.expected = (this.seq + 1) % 65536;
       this.pending = -1;
       this.stats.snapshots = this.stats.snapshots + 1;
-    } else {
-      this.snapMessages = this.snapMessages + 1;
-      this.model.apply(m, now, true);
     }
   }
 

@@ -10,8 +10,9 @@
 // Small pod fields are packed (below 2^25, so fengari's 32-bit integers hold them).
 // Portable subset.
 
+import { u16At } from '../../protocol/codec/check.ts';
+import { OFFSET } from '../../protocol/codec/kinds.ts';
 import { HEALTH, LAYOUT, MSG } from '../../protocol/codec/types.ts';
-import type { Message } from '../../protocol/codec/types.ts';
 import { low, top } from './pack.ts';
 import { cell, GROW, INT, newStore, POD_LIMIT, SHORT, SPARSE, TIME, BYTE } from './store.ts';
 import type { Store } from './store.ts';
@@ -87,6 +88,8 @@ export class Model {
   private purgeAt!: number;
   /** Who sits where changed: the renderer lays the strip out again. */
   relayout!: boolean;
+  /** Records the layout has placed (render.ts); records after them are pods added since, placed one by one. */
+  placed = 0;
   /** Per LED: which pods it shows (render.ts writes it), + MOV while it must be redone in the next frame (it animates, or its pod changed). */
   spans: Store;
   /** From CONFIG (0-255), else the settings'. */
@@ -229,6 +232,8 @@ export class Model {
       this.held = r + 1;
       this.slot(lane, slot, false);
       if (state === GONE) this.goneAt(now);
+      // No relayout: the renderer places the new record alone where it can (render.ts place).
+      return;
     }
     this.relayout = true;
   }
@@ -266,52 +271,60 @@ export class Model {
     return at;
   }
 
-  /** Applies one state message. SNAPSHOT_BEGIN/END are the link's business, not the model's. */
-  apply(m: Message, now: number, snapshot: boolean): void {
+  /**
+   * Applies one state message: its type and its payload at `at` in the frame `d` (eachPayload;
+   * fields at layout.ts' OFFSET). SNAPSHOT_BEGIN/END are the link's business, not the model's.
+   */
+  apply(type: number, d: string, at: number, now: number, snapshot: boolean): void {
     // What a snapshot describes exists already: no flash-in, and a POD_DEL in it is long gone.
     const t = snapshot ? LONG_AGO : now;
-    if (m.type === MSG.POD_ADD) {
-      this.addPod(m.pod, m.lane, m.group, m.state, t);
-    } else if (m.type === MSG.POD_STATE || m.type === MSG.POD_DEL) {
-      const i = this.find(m.pod);
+    if (type === MSG.POD_ADD) {
+      this.addPod(u16At(d, at + OFFSET.POD), d.charCodeAt(at + OFFSET.ADD_LANE), d.charCodeAt(at + OFFSET.ADD_GROUP), d.charCodeAt(at + OFFSET.ADD_STATE), t);
+    } else if (type === MSG.POD_STATE || type === MSG.POD_DEL) {
+      const i = this.find(u16At(d, at + OFFSET.POD));
       // A POD_DEL inside a snapshot removes the pod at once: gone since long ago, the next
       // purge (before any drawing) takes it.
       if (i < 0) this.stats.unknownPods = this.stats.unknownPods + 1;
-      else this.setState(i, m.type === MSG.POD_STATE ? m.state : GONE, t);
-    } else if (m.type === MSG.HEARTBEAT) {
+      else this.setState(i, type === MSG.POD_STATE ? d.charCodeAt(at + OFFSET.STATE) : GONE, t);
+    } else if (type === MSG.HEARTBEAT) {
       // A zero timeout would make every frame stale at once; treat it as "use the default".
-      this.timeout = m.timeoutMs !== 0 ? m.timeoutMs : DEFAULT_TIMEOUT;
+      const ms = u16At(d, at + OFFSET.HEARTBEAT) * 100;
+      this.timeout = ms !== 0 ? ms : DEFAULT_TIMEOUT;
     } else {
       this.relayout = true;
-      if (m.type === MSG.GROUP) {
-        this.groups[m.group] = m.r * 65536 + m.g * 256 + m.b + 1;
-      } else if (m.type === MSG.LANE || m.type === MSG.CLUSTER) {
-        const at = this.laneOf(m.lane);
-        if (at >= 0) {
-          if (m.type === MSG.LANE) {
-            this.lanes[at + L_FIRST] = m.first;
-            this.lanes[at + L_COUNT] = m.count;
+      if (type === MSG.GROUP) {
+        this.groups[d.charCodeAt(at + OFFSET.GROUP)] = d.charCodeAt(at + OFFSET.GROUP_R) * 65536 + d.charCodeAt(at + OFFSET.GROUP_G) * 256 + d.charCodeAt(at + OFFSET.GROUP_B) + 1;
+      } else if (type === MSG.LANE || type === MSG.CLUSTER) {
+        const k = this.laneOf(d.charCodeAt(at + OFFSET.LANE));
+        if (k >= 0) {
+          if (type === MSG.LANE) {
+            this.lanes[k + L_FIRST] = u16At(d, at + OFFSET.LANE_FIRST);
+            this.lanes[k + L_COUNT] = u16At(d, at + OFFSET.LANE_COUNT);
           } else {
-            this.lanes[at + L_HEALTH] = m.health <= HEALTH.UNREACHABLE ? m.health : HEALTH.DEGRADED;
+            const health = d.charCodeAt(at + OFFSET.CLUSTER_HEALTH);
+            this.lanes[k + L_HEALTH] = health <= HEALTH.UNREACHABLE ? health : HEALTH.DEGRADED;
           }
         }
-      } else if (m.type === MSG.ROLLOUT) {
+      } else if (type === MSG.ROLLOUT) {
         const r = this.rollouts;
-        const at = this.record(r, ROLLOUT, this.rolloutCount, MAX_ROLLOUTS, m.rollout);
-        if (at >= 0) {
-          if (at === this.rolloutCount * ROLLOUT) this.rolloutCount = this.rolloutCount + 1;
-          r[at + R_LANE] = m.lane;
-          r[at + R_DESIRED] = m.desired;
-          r[at + R_UPDATED] = m.updated;
-          r[at + R_READY] = m.ready;
-          r[at + R_AVAILABLE] = m.available;
+        const k = this.record(r, ROLLOUT, this.rolloutCount, MAX_ROLLOUTS, d.charCodeAt(at + OFFSET.ROLLOUT));
+        if (k >= 0) {
+          if (k === this.rolloutCount * ROLLOUT) this.rolloutCount = this.rolloutCount + 1;
+          r[k + R_LANE] = d.charCodeAt(at + OFFSET.ROLLOUT_LANE);
+          r[k + R_DESIRED] = u16At(d, at + OFFSET.ROLLOUT_DESIRED);
+          r[k + R_UPDATED] = u16At(d, at + OFFSET.ROLLOUT_UPDATED);
+          r[k + R_READY] = u16At(d, at + OFFSET.ROLLOUT_READY);
+          r[k + R_AVAILABLE] = u16At(d, at + OFFSET.ROLLOUT_AVAILABLE);
         }
-      } else if (m.type === MSG.CONFIG) {
+      } else if (type === MSG.CONFIG) {
         const s = this.settings;
-        this.level = m.brightness;
-        this.arrange = m.layout <= LAYOUT.STABLE ? m.layout : s.layout;
-        this.capMa = m.currentCap !== 0 ? m.currentCap : s.currentCap;
-        this.rate = m.fps !== 0 ? m.fps : s.fps;
+        const layout = d.charCodeAt(at + OFFSET.CONFIG_LAYOUT);
+        const cap = u16At(d, at + OFFSET.CONFIG_CAP);
+        const fps = d.charCodeAt(at + OFFSET.CONFIG_FPS);
+        this.level = d.charCodeAt(at + OFFSET.CONFIG_BRIGHTNESS);
+        this.arrange = layout <= LAYOUT.STABLE ? layout : s.layout;
+        this.capMa = cap !== 0 ? cap : s.currentCap;
+        this.rate = fps !== 0 ? fps : s.fps;
       }
     }
   }

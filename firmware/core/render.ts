@@ -39,8 +39,10 @@ export class Painter {
   cur: Store;
   /** Estimated draw of the last frame (mA). */
   ma!: number;
-  /** Pod records in display order, lane after lane. */
+  /** Pod records in display order, lane after lane (then pods placed since, see place). */
   private order: Store;
+  /** Entries of `order` in use. */
+  private used!: number;
   private leds: number;
   private strip: Strip;
   /** Channel sum of the LEDs at `level`, before the cap; the cap's factor (of 256). Set by the first frame, which writes everything. */
@@ -82,6 +84,7 @@ export class Painter {
         start = start + lanes[at + L_N];
         lanes[at + L_N] = 0;
       }
+      this.used = start;
       for (let r = 0; r < model.held; r++) {
         const lane = cell(model.laneAt, top(model.info[r]));
         model.pled[r] = 0;
@@ -94,6 +97,37 @@ export class Painter {
     }
     model.spans = newStore(this.leds, INT);
     for (let at = 0; at < end; at = at + LANE) this.layoutLane(model, at);
+    model.placed = model.held;
+  }
+
+  /**
+   * Places the pod added since the layout (record model.placed) alone, as arrangeLeds would,
+   * where that moves no other pod: in a compact or stable lane that does not aggregate, its LED is
+   * one no pod had (the next position, or its free slot). Its entry goes at the end of `order`
+   * (a run of one entry needs no neighbours). Returns false where the whole layout must be redone.
+   */
+  private place(model: Model): boolean {
+    const r = model.placed;
+    const lane = cell(model.laneAt, top(model.info[r]));
+    model.placed = r + 1;
+    // A lane the bridge never described shows nothing, as in arrangeLeds.
+    if (lane === 0) return true;
+    const lanes = model.lanes;
+    const at = (lane - 1) * LANE;
+    const n = lanes[at + L_N];
+    const leds = lanes[at + L_LEDS];
+    const pos = model.arrange === LAYOUT.STABLE ? model.key[r] % 512 : n;
+    if (model.arrange === LAYOUT.GROUPED || lanes[at + L_HEALTH] === HEALTH.UNREACHABLE || pos >= leds || lanes[at + L_POS] > leds) return false;
+    const e = this.used;
+    const led = lanes[at + L_FIRST] + pos;
+    this.order[e] = r;
+    this.used = e + 1;
+    lanes[at + L_N] = n + 1;
+    if (pos >= lanes[at + L_POS]) lanes[at + L_POS] = pos + 1;
+    model.pled[r] = led + 1;
+    // Redone in this frame, unless a later lane is drawn over it.
+    if (Math.floor((model.spans[led] % MOV) / SPAN_LANE) === lane) model.spans[led] = lane * SPAN_LANE + e * 1024 + e + 1 + MOV;
+    return true;
   }
 
   private layoutLane(model: Model, at: number): void {
@@ -224,6 +258,8 @@ export class Painter {
     // animation or the stale overlay is on, and as it goes off. A new layout redoes every LED's
     // colour but writes only those that changed.
     const all = waiting || stale || this.stale || model.level !== this.level;
+    // Pods added since the last layout, one by one where that moves no other LED.
+    while (!model.relayout && model.placed < model.held) model.relayout = !this.place(model);
     const every = all || model.relayout;
     let moves = waiting || stale;
     this.stale = stale;

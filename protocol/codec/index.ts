@@ -3,7 +3,7 @@ export * from './types.ts';
 export * from './errors.ts';
 export * from './layout.ts';
 export { crc16Update, crc16String, crc16Bytes, CRC16_INIT } from './crc16.ts';
-export { checkFrame, eachMessage, decodeFrame } from './decoder.ts';
+export { checkFrame, eachMessage, eachPayload, decodeFrame, u16At } from './decoder.ts';
 export type { DecodeLimits, FrameInfo, DecodedFrame } from './decoder.ts';
 export { writeMessage, messageSize, encodeFrameBytes, bytesToBinaryString } from './encoder.ts';
 export type { EncodeResult } from './encoder.ts';

@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import * as ts from 'typescript';
 import { aliasThis, functionsToArrows, loopClosures, mergeVars } from './alias.ts';
 import { checkEspruino } from './check.ts';
-import { rewriteSources, storeSources } from './inline.ts';
+import { CODEC_CRC, crcSource, rewriteSources, storeSources } from './inline.ts';
 import { planNames } from '../nodemcu/names.ts';
 import { LAYOUTS } from '../../../protocol/codec/layout.ts';
 
@@ -90,6 +90,7 @@ export async function buildEspruino(options: EspruinoBuildOptions): Promise<Espr
   const rewrite = options.rewrite !== false;
   // The core's numeric stores become typed arrays (targets/espruino/store.ts) in every build.
   const stores = storeSources(options.typedStores !== false, options.podLimit);
+  stores.set(CODEC_CRC, crcSource());
   const shortFields = options.shortFields ?? resolve(options.entry) === FIRMWARE;
   const sources = rewrite ? rewriteSources(options.entry, { overrides: stores, inlineCell: true, looseEquals: true, shortFields, replace: shortFields ? options.define : undefined }) : stores;
   const r = await build({

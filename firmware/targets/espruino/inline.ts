@@ -37,10 +37,15 @@ export interface RewriteOptions {
 
 const CORE_STORE = fileURLToPath(new URL('../../core/store.ts', import.meta.url));
 const TYPED_STORE = fileURLToPath(new URL('./store.ts', import.meta.url));
+export const CODEC_CRC = fileURLToPath(new URL('../../../protocol/codec/crc16.ts', import.meta.url));
+const TABLE_CRC = fileURLToPath(new URL('./crc16.ts', import.meta.url));
 const LIMIT_LINE = 'export const POD_LIMIT = 512;';
 
-/** `core` with each function declared in `from` put in place of the one of the same name. */
-function replaceFunctions(core: string, from: string): string {
+/**
+ * `core` with each function declared in `from` put in place of the one of the same name; with
+ * `rest`, the statements of `from` other than imports and functions go at the end.
+ */
+function replaceFunctions(core: string, from: string, rest = false): string {
   const functions = (text: string) => {
     const out = new Map<string, ts.FunctionDeclaration>();
     for (const s of ts.createSourceFile('x.ts', text, ts.ScriptTarget.Latest, true).statements) if (ts.isFunctionDeclaration(s) && s.name) out.set(s.name.text, s);
@@ -54,7 +59,16 @@ function replaceFunctions(core: string, from: string): string {
   });
   let out = core;
   for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  if (rest) {
+    const statements = ts.createSourceFile('x.ts', from, ts.ScriptTarget.Latest, true).statements;
+    for (const s of statements) if (!ts.isImportDeclaration(s) && !ts.isFunctionDeclaration(s)) out += '\n' + s.getFullText();
+  }
   return out;
+}
+
+/** protocol/codec/crc16.ts as the Espruino builds have it: crc16String through a table (./crc16.ts). */
+export function crcSource(): string {
+  return replaceFunctions(readFileSync(CODEC_CRC, 'utf8'), readFileSync(TABLE_CRC, 'utf8'), true);
 }
 
 /**
@@ -198,6 +212,12 @@ function isMessageField(checker: ts.TypeChecker, name: ts.MemberName): boolean {
   return ts.isInterfaceDeclaration(owner) && owner.members.some((m) => m.name !== undefined && m.name.getText() === 'type');
 }
 
+/** Is `n` a read of a constant whose value is 0 (a name or a property of a constant object)? */
+function isZero(checker: ts.TypeChecker, n: ts.Expression): boolean {
+  const name = ts.isPropertyAccessExpression(n) ? n.name : ts.isIdentifier(n) ? n : undefined;
+  return name !== undefined && constantValue(checker, name) === '0';
+}
+
 function isStoreCell(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
   let sym = checker.getSymbolAtLocation(call.expression);
   if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
@@ -283,6 +303,12 @@ export function rewriteSources(entry: string, options: RewriteOptions = {}): Map
       ) {
         const op = n.operatorToken;
         edits.push({ start: op.getStart(file), end: op.getEnd(), text: op.kind === ts.SyntaxKind.EqualsEqualsEqualsToken ? '==' : '!=' });
+      }
+      // `e + K` -> `e` where K is a constant 0 and e a number (a field at OFFSET 0 of its payload).
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.PlusToken && isZero(checker, n.right) && checker.getTypeAtLocation(n.left).flags & ts.TypeFlags.NumberLike) {
+        edits.push({ start: n.left.getEnd(), end: n.right.getEnd(), text: '' });
+        visit(n.left);
+        return;
       }
       // `x = x + e` -> `x += e` (esbuild keeps the long form): x is a variable or a chain of
       // property reads on plain objects (no getters in the portable subset), so it is the same.
