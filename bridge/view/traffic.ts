@@ -3,15 +3,36 @@
 // Deployment beside it waits). A selector flip changes no pod, so without this nothing on a strip
 // would show the switch; the view dims the waiting side (GROUP_FLAG.IDLE).
 //
-// A canary shares its Service with the stable revision (the selector leaves out the track), so
-// both are selected and neither waits. A workload some other Service selects (a "preview"
-// Service of a blue-green pair) gets traffic too, so it is not idle.
+// Passed over means a variant of what the Service selects: the same app, every key of the
+// selector in its pod template, and another value of one that names a version, color, track or
+// slot, not a role: a chart's worker (`component: worker` beside the Service's
+// `component: server`) or a job without the `version` key never gets traffic and is not waiting
+// for any. A canary shares its Service with the stable revision (the selector leaves out the
+// track), so both are selected and neither waits. A workload some other Service selects (a
+// "preview" Service of a blue-green pair) gets traffic too, so it is not idle.
 import type { ClusterState, LeanWorkload } from '../kube/lean.ts';
 import { workloadKey } from '../kube/lean.ts';
 
 /** The app a workload's pods belong to, by the recommended label or the common short one. */
 function appOf(w: LeanWorkload): string | undefined {
   return w.templateLabels['app.kubernetes.io/name'] ?? w.templateLabels.app;
+}
+
+/** Label keys that name a part of an app, not a version of it: another value is another part. */
+const ROLE_KEYS = new Set(['app.kubernetes.io/component', 'component', 'tier', 'role']);
+
+/** `labels` has every key of `selector` and differs from it in one that is not a role. */
+function variantOf(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  let differs = false;
+  for (const k in selector) {
+    const v = labels[k];
+    if (v === undefined) return false;
+    if (v !== selector[k]) {
+      if (ROLE_KEYS.has(k)) return false;
+      differs = true;
+    }
+  }
+  return differs;
 }
 
 function selects(selector: Record<string, string>, labels: Record<string, string>): boolean {
@@ -49,7 +70,7 @@ export function idleWorkloads(cluster: ClusterState): Set<string> {
       const key = workloadKey(w.kind, w.namespace, w.name);
       const app = appOf(w);
       if (chosen.includes(w)) selected.add(key);
-      else if (app !== undefined && apps.has(app)) passedOver.add(key);
+      else if (app !== undefined && apps.has(app) && variantOf(s.selector, w.templateLabels)) passedOver.add(key);
     }
   }
   for (const key of passedOver) if (!selected.has(key)) idle.add(key);

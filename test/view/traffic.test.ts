@@ -81,3 +81,24 @@ t.test('only workloads of the same app are passed over', async (t) => {
   });
   t.same([...idleWorkloads(recommended)], ['Deployment/default/a'], 'app.kubernetes.io/name names the app too');
 });
+
+t.test('another part of the app is not a waiting version of it', async (t) => {
+  const chart = cluster('eu', {
+    workloads: [
+      workload({ kind: 'Deployment', name: 'shop-server', templateLabels: { 'app.kubernetes.io/name': 'shop', 'app.kubernetes.io/component': 'server' } }),
+      workload({ kind: 'Deployment', name: 'shop-worker', templateLabels: { 'app.kubernetes.io/name': 'shop', 'app.kubernetes.io/component': 'worker' } }),
+      workload({ kind: 'StatefulSet', name: 'shop-db', templateLabels: { 'app.kubernetes.io/name': 'shop', tier: 'db' } }),
+    ],
+    services: [service('shop', { 'app.kubernetes.io/name': 'shop', 'app.kubernetes.io/component': 'server' })],
+  });
+  t.same([...idleWorkloads(chart)], [], "a chart's worker and database get no traffic and wait for none");
+  const versions = cluster('eu', {
+    workloads: [
+      workload({ kind: 'Deployment', name: 'web-v1', templateLabels: { app: 'web', version: 'v1' } }),
+      workload({ kind: 'Deployment', name: 'web-v2', templateLabels: { app: 'web', version: 'v2' } }),
+      workload({ kind: 'Deployment', name: 'web-cron', templateLabels: { app: 'web' } }),
+    ],
+    services: [service('web', { app: 'web', version: 'v1' })],
+  });
+  t.same([...idleWorkloads(versions)], ['Deployment/default/web-v2'], 'v2 waits; a workload without the version key is not a version');
+});
