@@ -1,37 +1,28 @@
 // Which lanes get the traffic, so the page can mark them: a Service selector flipping from blue
-// to green changes no pod (Kubernetes really works that way), and without a mark the switch is
-// invisible. A workload lane is marked when a Service selects its pods while it passes over
-// another Deployment of the same app (blue-green, not the canary's shared Service); a cluster
-// lane of the failover strip when that cluster's workloads carry podlights.io/traffic=active.
+// to green changes no pod (Kubernetes really works that way). The strips show it by the bridge
+// dimming the waiting side (bridge/view/traffic.ts); the page tags the serving lane by the same
+// rule, read from the simulator's objects. A cluster lane of the failover strip is tagged when
+// that cluster's workloads carry podlights.io/traffic=active.
+import { workloadKey } from '../kube/lean.ts';
+import { leanService, leanWorkload } from '../kube/normalize.ts';
 import type { SimCluster } from '../sim/cluster.ts';
 import { R } from '../sim/resources.ts';
-import type { KubeObject } from '../sim/types.ts';
+import { trafficSides } from '../view/traffic.ts';
 import type { BoardInfo, LaneInfo } from '../web/messages.ts';
 
 const TRAFFIC = 'podlights.io/traffic';
 
-function selects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
-  if (!selector || Object.keys(selector).length === 0) return false;
-  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
-}
-
-function templateLabels(d: KubeObject): Record<string, string> | undefined {
-  return d.spec?.template?.metadata?.labels;
-}
-
-/** Deployments (namespace/name) that a Service picks out from others of the same app. */
+/** Deployments (namespace/name) a Service sends traffic to while it passes over another version. */
 function serviceTargets(cluster: SimCluster): Set<string> {
-  const out = new Set<string>();
-  const deployments = cluster.store.list(R.deployments);
-  for (const svc of cluster.store.list(R.services)) {
-    const ns = svc.metadata.namespace;
-    const selector = svc.spec?.selector as Record<string, string> | undefined;
-    const mine = deployments.filter((d) => d.metadata.namespace === ns);
-    const chosen = mine.filter((d) => selects(selector, templateLabels(d)));
-    const passedOver = mine.some((d) => !chosen.includes(d) && chosen.some((c) => templateLabels(c)?.app !== undefined && templateLabels(c)?.app === templateLabels(d)?.app));
-    if (passedOver) for (const d of chosen) out.add(`${ns}/${d.metadata.name}`);
-  }
-  return out;
+  const workloads = new Map(cluster.store.list(R.deployments).map((d) => {
+    const w = leanWorkload('Deployment', d);
+    return [workloadKey(w.kind, w.namespace, w.name), w] as const;
+  }));
+  const services = new Map(cluster.store.list(R.services).map((o) => {
+    const svc = leanService(o);
+    return [`${svc.namespace}/${svc.name}`, svc] as const;
+  }));
+  return new Set([...trafficSides({ workloads, services }).serving].map((key) => key.split('/').slice(1).join('/')));
 }
 
 /** The lanes of `board` with `traffic` set where the traffic goes. */

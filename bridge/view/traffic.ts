@@ -44,16 +44,23 @@ function selects(selector: Record<string, string>, labels: Record<string, string
   return any;
 }
 
-/** Workload keys (Deployment/ns/name, ...) that a Service passes over and none selects. */
-export function idleWorkloads(cluster: ClusterState): Set<string> {
-  const idle = new Set<string>();
+export interface TrafficSides {
+  /** Workloads a Service passes over and none selects: the waiting side. */
+  idle: Set<string>;
+  /** Workloads a Service selects while it passes over another version: the serving side. */
+  serving: Set<string>;
+}
+
+/** Both sides of every switch in the cluster, by workload key (Deployment/ns/name, ...). */
+export function trafficSides(cluster: Pick<ClusterState, 'services' | 'workloads'>): TrafficSides {
+  const out: TrafficSides = { idle: new Set(), serving: new Set() };
   const services = cluster.services;
-  if (services === undefined || services.size === 0) return idle;
+  if (services === undefined || services.size === 0) return out;
   // Only the namespaces that have a Service with a selector are looked at, and only their
   // controllers (a ReplicaSet's template is its Deployment's).
   const byNamespace = new Map<string, LeanWorkload[]>();
   for (const s of services.values()) if (Object.keys(s.selector).length > 0) byNamespace.set(s.namespace, []);
-  if (byNamespace.size === 0) return idle;
+  if (byNamespace.size === 0) return out;
   for (const w of cluster.workloads.values()) {
     if (w.kind === 'ReplicaSet') continue;
     byNamespace.get(w.namespace)?.push(w);
@@ -66,13 +73,24 @@ export function idleWorkloads(cluster: ClusterState): Set<string> {
     const chosen = mine.filter((w) => selects(s.selector, w.templateLabels));
     if (chosen.length === 0) continue;
     const apps = new Set(chosen.map(appOf).filter((a): a is string => a !== undefined));
+    let passed = false;
     for (const w of mine) {
-      const key = workloadKey(w.kind, w.namespace, w.name);
       const app = appOf(w);
-      if (chosen.includes(w)) selected.add(key);
-      else if (app !== undefined && apps.has(app) && variantOf(s.selector, w.templateLabels)) passedOver.add(key);
+      if (chosen.includes(w) || app === undefined || !apps.has(app) || !variantOf(s.selector, w.templateLabels)) continue;
+      passedOver.add(workloadKey(w.kind, w.namespace, w.name));
+      passed = true;
+    }
+    for (const w of chosen) {
+      const key = workloadKey(w.kind, w.namespace, w.name);
+      selected.add(key);
+      if (passed) out.serving.add(key);
     }
   }
-  for (const key of passedOver) if (!selected.has(key)) idle.add(key);
-  return idle;
+  for (const key of passedOver) if (!selected.has(key)) out.idle.add(key);
+  return out;
+}
+
+/** Workload keys that a Service passes over and none selects. */
+export function idleWorkloads(cluster: Pick<ClusterState, 'services' | 'workloads'>): Set<string> {
+  return trafficSides(cluster).idle;
 }
