@@ -11,8 +11,9 @@
 // first; the window ends once the contender handled every event and went quiet), RSS over Node's
 // own once synced, sends, and latency from a simulator write to the frame carrying it leaving,
 // p50/p99, with the simulator writing at 1,000 events/s. Then the DaemonSet mode: the compiled
-// bridge (`node dist/bin/podlights.js bridge --node`, as the image starts it) with 110 pods on its
-// node and 10,000 in the cluster, whole-process RSS. Last line: `bridge-cpu-ratio: N` = baseline
+// bridge, built afresh and started with deploy/Dockerfile's ENTRYPOINT and ENV (`node
+// dist/bin/podlights.js bridge --node`), with 110 pods on its node and 10,000 in the cluster,
+// whole-process RSS. Last line: `bridge-cpu-ratio: N` = baseline
 // CPU per event / podlights CPU per event at 10,000 pods (the middle size with --small).
 //
 // BENCH_CPU_PROF=DIR writes a CPU profile of each contender's burst there (DIR/<mode>-<pods>.cpuprofile);
@@ -182,8 +183,27 @@ async function contenders(modes: string[], pods: number, sim: Child, url: string
   });
 }
 
-/** The DaemonSet mode as the image runs it: compiled JS, `bridge --node`, whole-process RSS. */
-async function daemonSetRss(): Promise<{ rssMB: number; peakMB: number; built: string }> {
+/**
+ * How the image starts the bridge: the runtime stage of deploy/Dockerfile (its last FROM), its
+ * ENTRYPOINT (`node dist/bin/podlights.js`, with any Node flags it gives) and its ENV.
+ */
+function imageStart(): { entrypoint: string[]; env: Record<string, string> } {
+  const stage = readFileSync('deploy/Dockerfile', 'utf8').split(/^FROM /m).at(-1)!;
+  const entry = /^ENTRYPOINT (\[.*\])$/m.exec(stage);
+  if (!entry) throw new Error('deploy/Dockerfile: the runtime stage has no ENTRYPOINT [...]');
+  const env: Record<string, string> = {};
+  for (const m of stage.matchAll(/^ENV (\S+)=(\S+)$/gm)) env[m[1]] = m[2];
+  return { entrypoint: JSON.parse(entry[1]) as string[], env };
+}
+
+/**
+ * The DaemonSet mode as the image runs it: a fresh compiled tree (tools/build-dist.ts, what `npm
+ * run build` runs; never a dist/ left from older sources), started with the Dockerfile's
+ * ENTRYPOINT and ENV as `bridge --node`, embedded broker and operations endpoint on, as
+ * deploy/base runs it. Whole-process RSS, and its file-backed part (mostly the node binary's own
+ * pages: the floor no JavaScript change moves).
+ */
+async function daemonSetRss(): Promise<{ rssMB: number; peakMB: number; fileMB: number; command: string }> {
   const nodes = Math.ceil(daemonSet.cluster / daemonSet.onNode);
   const { sim, url } = await startSim(daemonSet.cluster, nodes);
   // Inside node_modules/.cache: the compiled tree resolves the packages it does not bundle from
@@ -191,27 +211,20 @@ async function daemonSetRss(): Promise<{ rssMB: number; peakMB: number; built: s
   mkdirSync('node_modules/.cache', { recursive: true });
   const dir = mkdtempSync(join('node_modules/.cache', 'podlights-bench-'));
   try {
-    let entry = 'dist/bin/podlights.js';
-    let built = 'dist/ (npm run build)';
-    try {
-      readFileSync(entry);
-    } catch {
-      // No dist/ here: build it into the temporary directory the way `npm run build` does.
-      const b = spawn(process.execPath, ['bin/run.js', 'tools/build-dist.ts', '--out', join(dir, 'dist')], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let err = '';
-      b.stderr.on('data', (d) => (err += d));
-      const code = await new Promise((r) => b.on('exit', r));
-      if (code !== 0) throw new Error(`build-dist failed: ${err.slice(-1000)}`);
-      entry = join(dir, 'dist/bin/podlights.js');
-      built = 'tools/build-dist.ts into a temporary dist/';
-    }
+    const b = spawn(process.execPath, ['bin/run.js', 'tools/build-dist.ts', '--out', join(dir, 'dist')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    b.stderr.on('data', (d) => (err += d));
+    const code = await new Promise((r) => b.on('exit', r));
+    if (code !== 0) throw new Error(`build-dist failed: ${err.slice(-1000)}`);
     const kubeconfig = resolve(dir, 'kubeconfig');
     const { kubeconfigText } = await import('../../bridge/sim/kubeconfig.ts');
     writeFileSync(kubeconfig, kubeconfigText([{ name: 'eu', url }]));
-    const bridge = spawn(process.execPath, [resolve(entry), 'bridge', '--kubeconfig', kubeconfig, '--node', 'node-0', '--broker-port', '0', '--http-port', '0'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, PODLIGHTS_LOG_FORMAT: 'json' },
-    });
+    const image = imageStart();
+    const [node, ...nodeArgs] = image.entrypoint;
+    if (node !== 'node') throw new Error(`deploy/Dockerfile: ENTRYPOINT starts ${node}, not node`);
+    const args = [...nodeArgs, 'bridge', '--kubeconfig', kubeconfig, '--node', 'node-0', '--broker-port', '0', '--http-port', '0'];
+    // Paths inside the entrypoint (dist/...) are relative to the image's WORKDIR: here, `dir`.
+    const bridge = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...image.env, PODLIGHTS_LOG_FORMAT: 'json' } });
     let log = '';
     bridge.stderr.on('data', (d) => (log += d));
     const vm = (field: string) => {
@@ -227,9 +240,10 @@ async function daemonSetRss(): Promise<{ rssMB: number; peakMB: number; built: s
     await sleep(2000);
     const rss = vm('VmRSS');
     const peak = vm('VmHWM');
+    const file = vm('RssFile');
     bridge.kill('SIGTERM');
     await new Promise((r) => bridge.once('exit', r));
-    return { rssMB: mb(rss), peakMB: mb(peak), built };
+    return { rssMB: mb(rss), peakMB: mb(peak), fileMB: mb(file), command: `${[...Object.entries(image.env).map(([k, v]) => `${k}=${v}`), node, ...nodeArgs].join(' ')} bridge --node` };
   } finally {
     await sim.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -272,7 +286,10 @@ console.log(`RSS ratio at ${mid} pods (podlights/baseline, over Node's own): ${(
 if (small) console.log('DaemonSet mode: not measured with --small (it builds the compiled tree)');
 else {
   const ds = await daemonSetRss();
-  console.log(`DaemonSet mode (compiled, bridge --node, ${daemonSet.onNode} pods on the node, ${daemonSet.cluster} in the cluster; ${ds.built}): RSS ${ds.rssMB} MB, peak ${ds.peakMB} MB (target <= 60)`);
+  console.log(
+    `DaemonSet mode (${ds.command}, as deploy/Dockerfile starts it, embedded broker; ${daemonSet.onNode} pods on the node, ${daemonSet.cluster} in the cluster): ` +
+      `RSS ${ds.rssMB} MB (${ds.fileMB} MB of it file-backed: the node binary's pages), peak ${ds.peakMB} MB (target <= 60)`,
+  );
 }
 console.log(`bridge-cpu-ratio: ${(at('baseline', mid).cpuPerEventUs / at('podlights', mid).cpuPerEventUs).toFixed(2)}`);
 process.exit(0);
