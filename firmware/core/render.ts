@@ -31,7 +31,7 @@ import type { Store } from './store.ts';
 const SPAN_LANE = 1048576;
 
 function channels(c: number): number {
-  return top(c) + mid(c) + low(c);
+  return Math.floor(c / 65536) + (Math.floor(c / 256) % 256) + (c % 256);
 }
 
 export class Painter {
@@ -199,13 +199,16 @@ export class Painter {
     let best = from;
     let bestCount = 0;
     let c = -1;
-    for (let x = from; x < to; x++) {
-      if (failing(low(model.info[o[x]])) && aggregated) c = blink(now, 1000, 500) ? RED : 0;
-      let count = 0;
-      for (let y = from; y < to; y++) if (mid(model.info[o[y]]) === mid(model.info[o[x]])) count = count + 1;
-      if (count > bestCount) {
-        best = x;
-        bestCount = count;
+    // (Without aggregation a run is one pod.)
+    if (aggregated) {
+      for (let x = from; x < to; x++) {
+        if (failing(low(model.info[o[x]]))) c = blink(now, 1000, 500) ? RED : 0;
+        let count = 0;
+        for (let y = from; y < to; y++) if (mid(model.info[o[y]]) === mid(model.info[o[x]])) count = count + 1;
+        if (count > bestCount) {
+          best = x;
+          bestCount = count;
+        }
       }
     }
     const r = o[best];
@@ -214,7 +217,7 @@ export class Painter {
     // A group never described is white.
     const g = cell(model.groups, mid(i));
     if (c < 0) c = podColor(g > 0 ? g - 1 : 0xffffff, low(i), model.since[r], model.born[r], now);
-    return dim(c, health === HEALTH.DEGRADED ? 96 : 255);
+    return health === HEALTH.DEGRADED ? dim(c, 96) : c;
   }
 
   /** What LED k shows at `level`, the stale overlay included. */
@@ -224,8 +227,8 @@ export class Painter {
     return dim(c, this.level);
   }
 
-  private put(k: number): void {
-    const c = this.lit(k);
+  /** Writes LED k, showing `c` (its lit()), scaled to the cap. */
+  private put(k: number, c: number): void {
     const f = this.factor;
     this.strip.set(k, Math.floor((top(c) * f) / 256), Math.floor((mid(c) * f) / 256), Math.floor((low(c) * f) / 256));
   }
@@ -237,8 +240,9 @@ export class Painter {
     } else if (c !== this.cur[k]) {
       this.sum = this.sum - channels(this.lit(k));
       this.cur[k] = c;
-      this.sum = this.sum + channels(this.lit(k));
-      this.put(k);
+      const v = this.lit(k);
+      this.sum = this.sum + channels(v);
+      this.put(k, v);
     }
   }
 
@@ -291,7 +295,7 @@ export class Painter {
     }
     if (all || factor !== this.factor) {
       this.factor = factor;
-      for (let k = 0; k < this.leds; k++) this.put(k);
+      for (let k = 0; k < this.leds; k++) this.put(k, this.lit(k));
     }
     this.strip.show();
     this.ma = ma;

@@ -92,7 +92,7 @@ export async function buildEspruino(options: EspruinoBuildOptions): Promise<Espr
   const stores = storeSources(options.typedStores !== false, options.podLimit);
   stores.set(CODEC_CRC, crcSource());
   const shortFields = options.shortFields ?? resolve(options.entry) === FIRMWARE;
-  const sources = rewrite ? rewriteSources(options.entry, { overrides: stores, inlineCell: true, looseEquals: true, shortFields, replace: shortFields ? options.define : undefined }) : stores;
+  const sources = rewrite ? rewriteSources(options.entry, { overrides: stores, inlineCell: true, looseEquals: true, shortFields, dropCodes: shortFields, replace: shortFields ? options.define : undefined }) : stores;
   const r = await build({
     plugins: [
       {

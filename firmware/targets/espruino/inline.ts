@@ -4,8 +4,9 @@
 //      becomes the literal, so the lookup tables (types.ts, model.ts' record layout) are
 //      tree-shaken away and `p.Q` becomes `48` in the file;
 //   2. decode error reasons are dropped: the third argument of protocol/codec's decodeError() (a
-//      text for people reading logs) becomes '', since the board never shows it. The error codes
-//      and offsets stay, and test/firmware/espruino-codec.test.ts proves them against the
+//      text for people reading logs) becomes '', since the board never shows it (in a firmware
+//      file the error code too, dropCodes: the core reads only `ok`). Elsewhere the error codes
+//      and offsets stay, and test/firmware/codec-builds.test.ts proves them against the
 //      normative vectors.
 // Resolution goes through TypeScript's checker, so only references to those declarations are
 // touched, never a local of the same name; a write to such a constant property is an error.
@@ -22,6 +23,8 @@ export interface RewriteOptions {
   overrides?: Map<string, string>;
   /** `cell(s, i)` of core/store.ts becomes `(s)[i]` (typed-array stores read 0 where unwritten). */
   inlineCell?: boolean;
+  /** decodeError's code becomes '' as well (a firmware file: the core reads only `ok`, the HAL nothing). */
+  dropCodes?: boolean;
   /** For esbuild (the output is not type-checked again): `===` between two numbers (or two strings) becomes `==`, decodeError loses its unused third argument. */
   looseEquals?: boolean;
   /**
@@ -278,7 +281,8 @@ export function rewriteSources(entry: string, options: RewriteOptions = {}): Map
         // type-checked again (typescript-to-lua), an empty one stays in its place.
         if (options.looseEquals) edits.push({ start: n.arguments[1].getEnd(), end: n.arguments[2].getEnd(), text: '' });
         else edits.push({ start: n.arguments[2].getStart(file), end: n.arguments[2].getEnd(), text: "''" });
-        visit(n.arguments[0]);
+        if (options.dropCodes) edits.push({ start: n.arguments[0].getStart(file), end: n.arguments[0].getEnd(), text: "''" });
+        else visit(n.arguments[0]);
         visit(n.arguments[1]);
         return;
       }
