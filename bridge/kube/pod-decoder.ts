@@ -17,20 +17,20 @@ const keys = (...names: string[]) => names.map(keyBytes);
 class Interned<T> {
   private readonly table = new Map<string, T>();
   constructor(private readonly max: number) {}
-  get(key: string, make: () => T): T {
-    let v = this.table.get(key);
-    if (v === undefined) {
-      if (this.table.size >= this.max) this.table.clear();
-      v = make();
-      this.table.set(key, v);
-    }
+  /** The shared copy, or undefined: then put() one (no closure per lookup: this runs per event). */
+  get(key: string): T | undefined {
+    return this.table.get(key);
+  }
+  put(key: string, v: T): T {
+    if (this.table.size >= this.max) this.table.clear();
+    this.table.set(key, v);
     return v;
   }
 }
 const labelSets = new Interned<Record<string, string>>(8192);
 const owners = new Interned<{ kind: string; name: string }>(8192);
 const words = new Interned<string>(8192);
-const word = (v: unknown): unknown => (typeof v === 'string' && v.length <= 64 ? words.get(v, () => v) : v);
+const word = (v: unknown): unknown => (typeof v === 'string' && v.length <= 64 ? (words.get(v) ?? words.put(v, v)) : v);
 const POD = keys('metadata', 'spec', 'status');
 const META = keys('uid', 'namespace', 'name', 'resourceVersion', 'labels', 'deletionTimestamp', 'creationTimestamp', 'ownerReferences');
 const SPEC = keys('nodeName');
@@ -104,7 +104,7 @@ class PodFields {
         break;
       case 4: {
         const text = r.raw();
-        this.labels = labelSets.get(text, () => Object.freeze(JSON.parse(text)));
+        this.labels = labelSets.get(text) ?? labelSets.put(text, Object.freeze(JSON.parse(text)));
         break;
       }
       case 5:
@@ -123,7 +123,8 @@ class PodFields {
     if (!this.r.fields(OWNER, this.ownerField)) return;
     const kind = String(this.ownerKind);
     const name = String(this.ownerName);
-    const ref = owners.get(`${kind}\n${name}`, () => ({ kind, name }));
+    const key = `${kind}\n${name}`;
+    const ref = owners.get(key) ?? owners.put(key, { kind, name });
     this.firstOwner ??= ref;
     if (this.ownerController && this.owner === undefined) this.owner = ref;
   };

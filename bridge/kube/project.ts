@@ -50,7 +50,16 @@ const [QUOTE, BACKSLASH, OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY, COM
 /* eslint-disable @typescript-eslint/no-explicit-any -- decoded JSON */
 export class JsonReader {
   i = 0;
-  constructor(private readonly b: Buffer & { utf8Slice(start: number, end: number): string }) {}
+  /** The last string skipped held an escape (whole() then needs JSON.parse for it). */
+  private escaped = false;
+  constructor(private b: Buffer & { utf8Slice(start: number, end: number): string }) {}
+
+  /** Reads another document (one reader serves every event: no allocation per event). */
+  reset(b: Buffer): this {
+    this.b = b as Buffer & { utf8Slice(start: number, end: number): string };
+    this.i = 0;
+    return this;
+  }
 
   private fail(what: string): never {
     throw new SyntaxError(`${what} at byte ${this.i}`);
@@ -74,6 +83,7 @@ export class JsonReader {
     const b = this.b;
     const n = b.length;
     let k = this.i + 1;
+    this.escaped = false;
     for (;;) {
       let c = b[k];
       // Most strings are short: a loop beats a call into indexOf.
@@ -83,6 +93,7 @@ export class JsonReader {
         return k;
       }
       if (k >= n) this.fail('unterminated string');
+      this.escaped = true;
       k += 2; // an escape: the next byte is never the end
     }
   }
@@ -121,17 +132,27 @@ export class JsonReader {
     this.fail('unexpected end');
   }
 
-  /** One whole value, decoded. Plain strings (no escapes) skip JSON.parse. */
+  /** One whole value, decoded. Plain strings (no escapes) and small integers skip JSON.parse. */
   whole(): any {
     const b = this.b;
     const c = this.ws();
     const start = this.i;
     if (c === QUOTE) {
       const end = this.skipString();
-      let k = start + 1;
-      while (k < end && b[k] !== BACKSLASH) k++;
-      if (k === end) return b.utf8Slice(start + 1, end);
-      return JSON.parse(b.utf8Slice(start, end + 1));
+      return this.escaped ? JSON.parse(b.utf8Slice(start, end + 1)) : b.utf8Slice(start + 1, end);
+    }
+    if (c >= 48 && c <= 57) {
+      // A counter (restartCount, a port): digits up to a delimiter, no sign, fraction or exponent.
+      let v = 0;
+      let k = start;
+      for (let d = c; d >= 48 && d <= 57 && k - start < 15; d = b[++k]) v = v * 10 + d - 48;
+      const d = b[k];
+      if (d === COMMA || d === CLOSE_OBJECT || d === CLOSE_ARRAY || d === undefined || d === 32 || d === 10 || d === 13 || d === 9) {
+        if (c !== 48 || k === start + 1) {
+          this.i = k;
+          return v;
+        }
+      }
     }
     this.skip();
     return JSON.parse(b.utf8Slice(start, this.i));
@@ -256,10 +277,24 @@ export class JsonReader {
   }
 }
 
+const EMPTY = Buffer.alloc(0);
+const shared = new JsonReader(EMPTY as Buffer & { utf8Slice(start: number, end: number): string });
+let busy = false;
+
 /** The parts of the JSON document in `bytes` that `shape` names. */
 export function project(bytes: Buffer, shape: Shape): any {
-  const r = new JsonReader(bytes as Buffer & { utf8Slice(start: number, end: number): string });
-  const v = r.value(compile(shape));
-  r.end();
-  return v;
+  // One reader for all documents; a decoder that projects another document inside gets its own.
+  const mine = !busy;
+  const r = mine ? shared.reset(bytes) : new JsonReader(bytes as Buffer & { utf8Slice(start: number, end: number): string });
+  busy = true;
+  try {
+    const v = r.value(compile(shape));
+    r.end();
+    return v;
+  } finally {
+    if (mine) {
+      busy = false;
+      shared.reset(EMPTY); // not keep the document alive
+    }
+  }
 }
