@@ -92,6 +92,9 @@ export class Model {
   placed = 0;
   /** Per LED: which pods it shows (render.ts writes it), + MOV while it must be redone in the next frame (it animates, or its pod changed). */
   spans: Store;
+  /** The LEDs marked MOV lie within lo..hi (the next frame looks only there). */
+  lo = 65535;
+  hi = -1;
   /** From CONFIG (0-255), else the settings'. */
   level!: number;
   /** One of LAYOUT. */
@@ -247,8 +250,15 @@ export class Model {
       // Its LED is redone in the next frame (pled is current unless relayout is set, and then
       // every LED is redone).
       const k = this.pled[r] - 1;
-      if (k >= 0 && this.spans[k] < MOV) this.spans[k] = this.spans[k] + MOV;
+      if (k >= 0) this.mark(k);
     }
+  }
+
+  /** LED k is to be redone in the next frame. */
+  mark(k: number): void {
+    if (this.spans[k] < MOV) this.spans[k] = this.spans[k] + MOV;
+    if (k < this.lo) this.lo = k;
+    if (k > this.hi) this.hi = k;
   }
 
   /** Offset of record `id` among the `count` records of `stride` fields in `s` (added, zeroed, when missing and there is room; else -1). */

@@ -126,7 +126,10 @@ export class Painter {
     if (pos >= lanes[at + L_POS]) lanes[at + L_POS] = pos + 1;
     model.pled[r] = led + 1;
     // Redone in this frame, unless a later lane is drawn over it.
-    if (Math.floor((model.spans[led] % MOV) / SPAN_LANE) === lane) model.spans[led] = lane * SPAN_LANE + e * 1024 + e + 1 + MOV;
+    if (Math.floor((model.spans[led] % MOV) / SPAN_LANE) === lane) {
+      model.spans[led] = lane * SPAN_LANE + e * 1024 + e + 1;
+      model.mark(led);
+    }
     return true;
   }
 
@@ -249,7 +252,8 @@ export class Painter {
   /** Recomputes LED k; returns whether it animates. */
   private redo(model: Model, k: number, now: number, all: boolean): boolean {
     this.show(k, this.ledColor(model, k, now), all);
-    model.spans[k] = (model.spans[k] % MOV) + (this.moving ? MOV : 0);
+    model.spans[k] = model.spans[k] % MOV;
+    if (this.moving) model.mark(k);
     return this.moving;
   }
 
@@ -278,7 +282,12 @@ export class Painter {
       if (model.relayout) this.arrangeLeds(model);
       model.relayout = false;
       // The animating LEDs and those of pods changed in place (all after a change).
-      for (let k = 0; k < this.leds; k++) if ((every || model.spans[k] >= MOV) && this.redo(model, k, now, all)) moves = true;
+      // Every LED, or those marked (within lo..hi), which marks what animates for the next frame.
+      const hi = every ? this.leds - 1 : model.hi;
+      let k = every ? 0 : model.lo;
+      model.lo = 65535;
+      model.hi = -1;
+      for (; k <= hi; k++) if ((every || model.spans[k] >= MOV) && this.redo(model, k, now, all)) moves = true;
       if (this.cursors(model, now, all)) moves = true;
     }
     if (all) {
@@ -324,7 +333,7 @@ export class Painter {
         // Only over the lane's own LEDs (a later lane drawn over them hides it); none on an
         // unreachable lane or one without LEDs (positions 0 there).
         if (shown > 0 && Math.floor((model.spans[c] % MOV) / SPAN_LANE) === lane) {
-          if (model.spans[c] < MOV) model.spans[c] = model.spans[c] + MOV;
+          model.mark(c);
           moves = true;
           if (blink(now, 1200, 300)) this.show(c, mix(this.cur[c], WHITE, 1, 2), all);
         }
