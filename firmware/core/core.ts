@@ -135,7 +135,8 @@ export class Core {
   receive(data: string, now: number): void {
     this.stats.frames = this.stats.frames + 1;
     if (this.model.purge(now)) this.dirty = true;
-    const info = checkFrame(data, { maxFrame: this.settings.maxFrame });
+    // The settings are the limits (their maxFrame): no object per frame.
+    const info = checkFrame(data, this.settings);
     if (!info.ok) {
       this.stats.bad = this.stats.bad + 1;
       this.badRun = this.badRun + 1;
