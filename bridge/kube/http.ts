@@ -11,6 +11,7 @@ import type { IncomingMessage } from 'node:http';
 import type { KubeAccess } from './kubeconfig.ts';
 import { project } from './project.ts';
 import type { Shape } from './project.ts';
+import { rawGet, settleOnce } from './raw-http.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw Kubernetes JSON */
 export type Obj = Record<string, any>;
@@ -115,10 +116,28 @@ export class KubeHttp {
     this.agent = undefined;
   }
 
-  /** Request options with credentials; the token of an exec plugin or a projected file is re-read each time. */
-  private async options(path: string, query: Record<string, string | undefined>): Promise<https.RequestOptions> {
+  /** TLS options and headers of a request; the token of an exec plugin or a projected file is re-read each time. */
+  private async credentials(): Promise<https.RequestOptions> {
     const opts: https.RequestOptions = { headers: {} };
     await this.kubeConfig.applyToHTTPSOptions(opts);
+    return opts;
+  }
+
+  private target(path: string, query: Record<string, string | undefined>): { hostname: string; port: number; path: string } {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, v);
+    const search = params.toString();
+    const basePath = this.server.pathname.replace(/\/$/, '');
+    return {
+      hostname: this.server.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(this.server.port) || (this.server.protocol === 'https:' ? 443 : 80),
+      path: `${basePath}${path}${search ? `?${search}` : ''}`,
+    };
+  }
+
+  /** Request options with credentials. */
+  private async options(path: string, query: Record<string, string | undefined>): Promise<https.RequestOptions> {
+    const opts = await this.credentials();
     const tlsServer = this.server.protocol === 'https:';
     if (!this.agent) {
       // One agent per cluster with keepalive sockets: TCP keepalive probes find a peer that
@@ -128,15 +147,9 @@ export class KubeHttp {
         ? new https.Agent({ ...agentOptions, ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername })
         : new http.Agent(agentOptions);
     }
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, v);
-    const search = params.toString();
-    const basePath = this.server.pathname.replace(/\/$/, '');
     return {
       protocol: this.server.protocol,
-      hostname: this.server.hostname.replace(/^\[|\]$/g, ''),
-      port: this.server.port || (tlsServer ? 443 : 80),
-      path: `${basePath}${path}${search ? `?${search}` : ''}`,
+      ...this.target(path, query),
       method: 'GET',
       agent: this.agent,
       auth: opts.auth,
@@ -235,28 +248,58 @@ export class KubeHttp {
     }
   }
 
+  /** A watch response from Node's client (pooled keep-alive connections), as a WatchBody. */
+  private async pooledWatch(path: string, query: Record<string, string | undefined>, signal: AbortSignal, what: string): Promise<WatchBody> {
+    const res = await this.open(path, query, signal, what);
+    return {
+      statusCode: res.statusCode ?? 0,
+      destroy: () => res.destroy(),
+      start(onData, onEnd, onError) {
+        let ended = false;
+        res.on('data', onData);
+        res.on('end', () => {
+          ended = true;
+          onEnd();
+        });
+        const closed = (): void => {
+          if (!ended) onError(new KubeError('network', `${what}: connection closed`));
+        };
+        res.on('aborted', closed);
+        res.on('close', closed);
+        res.on('error', (err: Error) => onError(new KubeError(err.name === 'AbortError' ? 'aborted' : 'network', `${what}: ${err.message}`)));
+      },
+    };
+  }
+
+  /** A watch on a connection of its own, read off the socket (raw-http.ts), as a WatchBody. */
+  private async rawWatch(path: string, query: Record<string, string | undefined>, signal: AbortSignal, what: string): Promise<WatchBody> {
+    const opts = await this.credentials();
+    const t = this.target(path, query);
+    const headers = { ...(opts.headers as Record<string, string | string[] | number | undefined>), Accept: 'application/json', 'User-Agent': 'podlights-bridge' };
+    const tlsOptions = { ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername };
+    return rawGet({ tls: this.server.protocol === 'https:', host: t.hostname, port: t.port, path: t.path, headers, auth: opts.auth ?? undefined, ...tlsOptions }, signal, this.requestTimeoutMs, what);
+  }
+
   /**
    * A watch: events are handed over one by one until the server ends the stream (resolves) or
    * something fails (rejects with a KubeError; an ERROR event with a Status becomes one too).
+   * A long watch gets a connection of its own, read straight off the socket (most of the bridge's
+   * bytes come this way); a short one (a probe, a second or two) reuses a pooled connection.
    */
   async watch(path: string, w: WatchOptions): Promise<void> {
     const what = `watch ${path}`;
-    const res = await this.open(
-      path,
-      {
-        watch: '1',
-        resourceVersion: w.resourceVersion,
-        allowWatchBookmarks: 'true',
-        timeoutSeconds: String(w.timeoutSeconds),
-        labelSelector: w.labelSelector,
-        fieldSelector: w.fieldSelector,
-      },
-      w.signal,
-      what,
-    );
-    if ((res.statusCode ?? 0) >= 300) {
-      const text = await this.body(res, 64 * 1024, what, Date.now() + this.requestTimeoutMs).catch(() => Buffer.alloc(0));
-      throw statusError(res.statusCode ?? 0, text.toString('utf8'), what);
+    const query = {
+      watch: '1',
+      resourceVersion: w.resourceVersion,
+      allowWatchBookmarks: 'true',
+      timeoutSeconds: String(w.timeoutSeconds),
+      labelSelector: w.labelSelector,
+      fieldSelector: w.fieldSelector,
+    };
+    const res = w.timeoutSeconds > 2 ? await this.rawWatch(path, query, w.signal, what) : await this.pooledWatch(path, query, w.signal, what);
+    if (res.statusCode >= 300) {
+      const text = await collect(res, 64 * 1024, what, this.requestTimeoutMs).catch(() => Buffer.alloc(0));
+      throw statusError(res.statusCode, text.toString('utf8'), what);
     }
     w.onOpen?.();
     const eventFields: Shape | undefined = w.fields && { type: true, object: w.fields };
@@ -300,36 +343,63 @@ export class KubeHttp {
         }
         w.onEvent(type, object);
       };
-      res.on('data', (chunk: Buffer) => {
-        if (settled) return;
-        let start = 0;
-        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, start)) {
-          const piece = chunk.subarray(start, i);
-          if (pendingSize > 0) {
-            const whole = joined(piece);
-            pending = [];
-            pendingSize = 0;
-            line(whole);
-          } else line(piece);
-          start = i + 1;
+      res.start(
+        (chunk: Buffer) => {
           if (settled) return;
-        }
-        if (start < chunk.length) {
-          pending.push(chunk.subarray(start));
-          pendingSize += chunk.length - start;
-          if (pendingSize > this.maxEventBytes) fail(new KubeError('too-large', `${what}: one event larger than ${this.maxEventBytes} bytes`));
-        }
-      });
-      res.on('end', () => {
-        if (settled) return;
-        if (pendingSize > 0) line(joined(Buffer.alloc(0)));
-        if (settled) return;
-        settled = true;
-        resolve();
-      });
-      res.on('aborted', () => fail(new KubeError('network', `${what}: connection closed`)));
-      res.on('error', (err: Error) => fail(new KubeError(err.name === 'AbortError' ? 'aborted' : 'network', `${what}: ${err.message}`)));
-      res.on('close', () => fail(new KubeError('network', `${what}: connection closed`)));
+          let start = 0;
+          for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, start)) {
+            if (pendingSize > 0) {
+              const whole = joined(chunk.subarray(start, i));
+              pending = [];
+              pendingSize = 0;
+              line(whole);
+            } else line(chunk.subarray(start, i));
+            start = i + 1;
+            if (settled) return;
+          }
+          if (start < chunk.length) {
+            pending.push(start === 0 ? chunk : chunk.subarray(start));
+            pendingSize += chunk.length - start;
+            if (pendingSize > this.maxEventBytes) fail(new KubeError('too-large', `${what}: one event larger than ${this.maxEventBytes} bytes`));
+          }
+        },
+        () => {
+          if (settled) return;
+          if (pendingSize > 0) line(joined(Buffer.alloc(0)));
+          if (settled) return;
+          settled = true;
+          resolve();
+        },
+        fail,
+      );
     });
   }
+}
+
+/** A watch response: its status, then its body in pieces (however the bytes arrived). */
+interface WatchBody {
+  statusCode: number;
+  /** The body's pieces, its clean end, or what went wrong (once: nothing after it). */
+  start(onData: (piece: Buffer) => void, onEnd: () => void, onError: (err: KubeError) => void): void;
+  destroy(): void;
+}
+
+/** A whole (error) body of at most `max` bytes, within `timeoutMs`. */
+function collect(res: WatchBody, max: number, what: string, timeoutMs: number): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = settleOnce<Buffer>(resolve, reject, () => clearTimeout(timer), () => res.destroy());
+    const done = (err: KubeError | undefined): void => settle(err, err ? undefined : Buffer.concat(chunks));
+    const timer = setTimeout(() => done(new KubeError('timeout', `${what}: the response did not finish within ${timeoutMs} ms`)), timeoutMs);
+    res.start(
+      (piece) => {
+        size += piece.length;
+        if (size > max) return done(new KubeError('too-large', `${what}: response larger than ${max} bytes`));
+        chunks.push(piece);
+      },
+      () => done(undefined),
+      done,
+    );
+  });
 }
