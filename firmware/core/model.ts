@@ -282,59 +282,72 @@ export class Model {
   }
 
   /**
-   * Applies one state message: its type and its payload at `at` in the frame `d` (eachPayload;
-   * fields at layout.ts' OFFSET). SNAPSHOT_BEGIN/END are the link's business, not the model's.
+   * Applies one state message: its type and its payload at `at` in the frame `d` (eachPayload).
+   * SNAPSHOT_BEGIN/END are the link's business, not the model's.
    */
   apply(type: number, d: string, at: number, now: number, snapshot: boolean): void {
     // What a snapshot describes exists already: no flash-in, and a POD_DEL in it is long gone.
     const t = snapshot ? LONG_AGO : now;
+    // Payload bytes 0-4, read once: every field below but ROLLOUT's counts lies in them (kinds.ts
+    // OFFSET). Past a short payload they are the next message's or the CRC's, unused; only byte 4
+    // can lie past the frame (a 2-byte payload last), and is not read there (a Lua build with
+    // integer numbers would stop on the NaN charCodeAt gives).
+    const b0 = d.charCodeAt(at);
+    const b1 = d.charCodeAt(at + 1);
+    const b2 = d.charCodeAt(at + 2);
+    const b3 = d.charCodeAt(at + 3);
+    const b4 = at + 4 < d.length ? d.charCodeAt(at + 4) : 0;
     if (type === MSG.POD_ADD) {
-      this.addPod(u16At(d, at + OFFSET.POD), d.charCodeAt(at + OFFSET.ADD_LANE), d.charCodeAt(at + OFFSET.ADD_GROUP), d.charCodeAt(at + OFFSET.ADD_STATE), t);
+      // pod (U16), lane, group, state.
+      this.addPod(b0 * 256 + b1, b2, b3, b4, t);
     } else if (type === MSG.POD_STATE || type === MSG.POD_DEL) {
-      const i = this.find(u16At(d, at + OFFSET.POD));
+      const i = this.find(b0 * 256 + b1);
       // A POD_DEL inside a snapshot removes the pod at once: gone since long ago, the next
       // purge (before any drawing) takes it.
       if (i < 0) this.stats.unknownPods = this.stats.unknownPods + 1;
-      else this.setState(i, type === MSG.POD_STATE ? d.charCodeAt(at + OFFSET.STATE) : GONE, t);
+      else this.setState(i, type === MSG.POD_STATE ? b2 : GONE, t);
     } else if (type === MSG.HEARTBEAT) {
-      // A zero timeout would make every frame stale at once; treat it as "use the default".
-      const ms = u16At(d, at + OFFSET.HEARTBEAT) * 100;
+      // timeoutMs in 100 ms units (U16). A zero timeout would make every frame stale at once;
+      // treat it as "use the default".
+      const ms = (b0 * 256 + b1) * 100;
       this.timeout = ms !== 0 ? ms : DEFAULT_TIMEOUT;
     } else {
       this.relayout = true;
       if (type === MSG.GROUP) {
-        this.groups[d.charCodeAt(at + OFFSET.GROUP)] = d.charCodeAt(at + OFFSET.GROUP_R) * 65536 + d.charCodeAt(at + OFFSET.GROUP_G) * 256 + d.charCodeAt(at + OFFSET.GROUP_B) + 1;
+        // group, r, g, b.
+        this.groups[b0] = b1 * 65536 + b2 * 256 + b3 + 1;
       } else if (type === MSG.LANE || type === MSG.CLUSTER) {
-        const k = this.laneOf(d.charCodeAt(at + OFFSET.LANE));
+        const k = this.laneOf(b0);
         if (k >= 0) {
           if (type === MSG.LANE) {
-            this.lanes[k + L_FIRST] = u16At(d, at + OFFSET.LANE_FIRST);
-            this.lanes[k + L_COUNT] = u16At(d, at + OFFSET.LANE_COUNT);
+            // lane, first (U16), count (U16).
+            this.lanes[k + L_FIRST] = b1 * 256 + b2;
+            this.lanes[k + L_COUNT] = b3 * 256 + b4;
           } else {
-            const health = d.charCodeAt(at + OFFSET.CLUSTER_HEALTH);
-            this.lanes[k + L_HEALTH] = health <= HEALTH.UNREACHABLE ? health : HEALTH.DEGRADED;
+            // lane, health.
+            this.lanes[k + L_HEALTH] = b1 <= HEALTH.UNREACHABLE ? b1 : HEALTH.DEGRADED;
           }
         }
       } else if (type === MSG.ROLLOUT) {
+        // rollout, lane, group, then desired, updated, ready and available (U16 each).
         const r = this.rollouts;
-        const k = this.record(r, ROLLOUT, this.rolloutCount, MAX_ROLLOUTS, d.charCodeAt(at + OFFSET.ROLLOUT));
+        const k = this.record(r, ROLLOUT, this.rolloutCount, MAX_ROLLOUTS, b0);
         if (k >= 0) {
           if (k === this.rolloutCount * ROLLOUT) this.rolloutCount = this.rolloutCount + 1;
-          r[k + R_LANE] = d.charCodeAt(at + OFFSET.ROLLOUT_LANE);
-          r[k + R_DESIRED] = u16At(d, at + OFFSET.ROLLOUT_DESIRED);
+          r[k + R_LANE] = b1;
+          r[k + R_DESIRED] = b3 * 256 + b4;
           r[k + R_UPDATED] = u16At(d, at + OFFSET.ROLLOUT_UPDATED);
           r[k + R_READY] = u16At(d, at + OFFSET.ROLLOUT_READY);
           r[k + R_AVAILABLE] = u16At(d, at + OFFSET.ROLLOUT_AVAILABLE);
         }
       } else if (type === MSG.CONFIG) {
+        // brightness, layout, currentCap (U16), fps.
         const s = this.settings;
-        const layout = d.charCodeAt(at + OFFSET.CONFIG_LAYOUT);
-        const cap = u16At(d, at + OFFSET.CONFIG_CAP);
-        const fps = d.charCodeAt(at + OFFSET.CONFIG_FPS);
-        this.level = d.charCodeAt(at + OFFSET.CONFIG_BRIGHTNESS);
-        this.arrange = layout <= LAYOUT.STABLE ? layout : s.layout;
+        const cap = b2 * 256 + b3;
+        this.level = b0;
+        this.arrange = b1 <= LAYOUT.STABLE ? b1 : s.layout;
         this.capMa = cap !== 0 ? cap : s.currentCap;
-        this.rate = fps !== 0 ? fps : s.fps;
+        this.rate = b4 !== 0 ? b4 : s.fps;
       }
     }
   }

@@ -15,7 +15,7 @@
 import { crc16String } from './crc16.ts';
 import { decodeError, ERR } from './errors.ts';
 import type { DecodeError } from './errors.ts';
-import { DECISECONDS, KINDS, STR, U16, U8 } from './kinds.ts';
+import { DECISECONDS, FIXED, KINDS, STR, U16, U8 } from './kinds.ts';
 import {
   DEFAULT_MAX_FRAME,
   HEADER_SIZE,
@@ -116,7 +116,9 @@ export function checkFrame(data: string, limits?: DecodeLimits): FrameInfo | Dec
     if (kinds === undefined) {
       skipped = skipped + 1;
     } else {
-      const bad = scanFields(data, kinds, payload, payload + len);
+      // A message of fixed size at least that long fits; else its fields say where it stops.
+      const fixed = FIXED[type];
+      const bad = fixed !== undefined && len >= fixed ? -1 : scanFields(data, kinds, payload, payload + len);
       if (bad >= 0) {
         return decodeError(ERR.SHORT_MESSAGE, bad, 'message type ' + type + ' ends before its fields do');
       }

@@ -32,6 +32,24 @@ export const KINDS: { [type: number]: string } = {
 };
 
 /**
+ * Payload bytes the fields of each message type without a string take (the sum of its KINDS):
+ * checkFrame passes a message at least that long without walking its fields.
+ */
+export const FIXED: { [type: number]: number } = {
+  [MSG.RESYNC]: 3,
+  [MSG.SNAPSHOT_BEGIN]: 3,
+  [MSG.SNAPSHOT_END]: 4,
+  [MSG.CONFIG]: 5,
+  [MSG.GROUP]: 5,
+  [MSG.POD_ADD]: 5,
+  [MSG.POD_STATE]: 3,
+  [MSG.POD_DEL]: 2,
+  [MSG.ROLLOUT]: 11,
+  [MSG.CLUSTER]: 2,
+  [MSG.HEARTBEAT]: 2,
+};
+
+/**
  * Byte offsets of fields within their message's payload, as KINDS lays them out (layout.ts names them): for readers
  * that take the fields straight from the frame (the firmware, through eachPayload). Inlined as
  * literals in the firmware builds; test/firmware/offsets.test.ts checks them against LAYOUTS.

@@ -6,7 +6,7 @@
 import { KINDS } from './kinds.ts';
 import { MSG } from './types.ts';
 
-export { DECISECONDS, KINDS, OFFSET, STR, U16, U8 } from './kinds.ts';
+export { DECISECONDS, FIXED, KINDS, OFFSET, STR, U16, U8 } from './kinds.ts';
 
 export interface Field {
   name: string;

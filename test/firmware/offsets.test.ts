@@ -1,7 +1,7 @@
 // The firmware reads message fields straight from the frame at layout OFFSETs (eachPayload, no
 // object per message); they must be where LAYOUTS, which the encoder writes by, puts them.
 import t from 'tap';
-import { KINDS, LAYOUTS, MSG, OFFSET, STR, U8 } from '../../protocol/codec/index.ts';
+import { FIXED, KINDS, LAYOUTS, MSG, OFFSET, STR, U8 } from '../../protocol/codec/index.ts';
 
 /** Offset of field `name` of message `type` in its payload (fields after a string have none). */
 function offsetOf(type: number, name: string): number {
@@ -53,4 +53,11 @@ t.test('every OFFSET is its fields offset in LAYOUTS', async (t) => {
 t.test('KINDS has one digit per LAYOUTS field, its kind', async (t) => {
   t.same(Object.keys(KINDS).sort(), Object.keys(LAYOUTS).sort());
   for (const [type, fields] of Object.entries(LAYOUTS)) t.equal(KINDS[Number(type)], fields.map((f) => String(f.kind)).join(''), `message ${type}`);
+});
+
+t.test('FIXED is the payload size of every message type without a string, and only of those', async (t) => {
+  for (const [type, fields] of Object.entries(LAYOUTS)) {
+    const size = fields.some((f) => f.kind === STR) ? undefined : fields.reduce((n, f) => n + (f.kind === U8 ? 1 : 2), 0);
+    t.equal(FIXED[Number(type)], size, `message ${type}`);
+  }
 });
