@@ -163,18 +163,17 @@ export class Painter {
     lanes[at + L_POS] = positions;
     // More positions than LEDs: LEDs 0..leds-2 show runs of positions, the last LED says so.
     const usable = positions > leds ? leds - 1 : positions;
-    let a = 0;
-    while (a < n) {
+    // One pass: positions rise along the order, so an LED's pods are neighbours; its span grows to
+    // each (from the run's first; without aggregation a run is one pod, but two pods may share a
+    // stable slot: the last shows).
+    let from = 0;
+    let prev = -1;
+    for (let a = 0; a < n; a++) {
       const led = first + Math.floor((this.position(model, s, a) * usable) / positions);
-      let b = a;
-      while (b < n && first + Math.floor((this.position(model, s, b) * usable) / positions) === led) {
-        model.pled[o[s + b]] = led + 1;
-        b = b + 1;
-      }
-      // Without aggregation a run is one pod, but two pods may share a stable slot: the last shows.
-      if (positions <= leds) a = b - 1;
-      model.spans[led] = lane + (s + a) * 1024 + s + b;
-      a = b;
+      if (positions <= leds || led !== prev) from = a;
+      model.pled[o[s + a]] = led + 1;
+      model.spans[led] = lane + (s + from) * 1024 + s + a + 1;
+      prev = led;
     }
   }
 
