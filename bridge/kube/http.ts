@@ -9,8 +9,8 @@ import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { KubeAccess } from './kubeconfig.ts';
-import { project } from './project.ts';
-import type { Shape } from './project.ts';
+import { ByteTable, parseJson, project } from './project.ts';
+import type { JsonReader, Shape } from './project.ts';
 import { rawGet, settleOnce } from './raw-http.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw Kubernetes JSON */
@@ -73,6 +73,10 @@ export interface WatchOptions {
   onOpen?: () => void;
   signal: AbortSignal;
 }
+
+/** An event's type (ADDED, MODIFIED...), one shared string each: none made per event. */
+const eventTypes = new ByteTable<unknown>(64);
+const eventType = (r: JsonReader): unknown => r.interned(eventTypes, parseJson);
 
 /** Status objects (and 4xx/5xx bodies) name what went wrong; keep their message short. */
 function statusError(status: number, body: string, what: string): KubeError {
@@ -302,7 +306,7 @@ export class KubeHttp {
       throw statusError(res.statusCode, text.toString('utf8'), what);
     }
     w.onOpen?.();
-    const eventFields: Shape | undefined = w.fields && { type: true, object: w.fields };
+    const eventFields: Shape | undefined = w.fields && { type: eventType, object: w.fields };
     await new Promise<void>((resolve, reject) => {
       let pending: Buffer[] = [];
       let pendingSize = 0;

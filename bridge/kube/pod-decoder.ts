@@ -4,33 +4,22 @@
 // It must give exactly what leanPod(JSON.parse(...)) gives (test/kube/pod-decoder.test.ts).
 import type { LeanPod } from './lean.ts';
 import { leanPod, NOT_WAITING, time } from './normalize.ts';
-import { keyBytes } from './project.ts';
+import { ByteTable, keyBytes, parseJson } from './project.ts';
 import type { Decoder, JsonReader } from './project.ts';
 
 const keys = (...names: string[]) => names.map(keyBytes);
 
 /**
- * One copy of what many pods share: label sets (by their JSON text), owners, namespaces, phases,
- * node names. Ten thousand pods of twenty Deployments then hold twenty label objects, not ten
- * thousand. Bounded: a table that fills up starts over (sharing is lost, nothing else).
+ * One copy of what many pods share: label sets, owners, namespaces, phases, node names, found by
+ * the bytes of their JSON (a value seen before makes no string). Ten thousand pods of twenty
+ * Deployments then hold twenty label objects, not ten thousand.
  */
-class Interned<T> {
-  private readonly table = new Map<string, T>();
-  constructor(private readonly max: number) {}
-  /** The shared copy, or undefined: then put() one (no closure per lookup: this runs per event). */
-  get(key: string): T | undefined {
-    return this.table.get(key);
-  }
-  put(key: string, v: T): T {
-    if (this.table.size >= this.max) this.table.clear();
-    this.table.set(key, v);
-    return v;
-  }
-}
-const labelSets = new Interned<Record<string, string>>(8192);
-const owners = new Interned<{ kind: string; name: string }>(8192);
-const words = new Interned<string>(8192);
-const word = (v: unknown): unknown => (typeof v === 'string' && v.length <= 64 ? (words.get(v) ?? words.put(v, v)) : v);
+const labelSets = new ByteTable<Record<string, string>>(8192);
+const owners = new Map<string, Map<string, { kind: string; name: string }>>();
+const words = new ByteTable<unknown>(8192);
+const frozen = (json: string): Record<string, string> => Object.freeze(JSON.parse(json) as Record<string, string>);
+/** A short string shared (the namespace, the node), anything else as it is. */
+const word = (r: JsonReader): unknown => (r.ws() === 34 ? r.interned(words, parseJson) : r.whole());
 const POD = keys('metadata', 'spec', 'status');
 const META = keys('uid', 'namespace', 'name', 'resourceVersion', 'labels', 'deletionTimestamp', 'creationTimestamp', 'ownerReferences');
 const SPEC = keys('nodeName');
@@ -94,7 +83,7 @@ class PodFields {
         this.meta.uid = r.whole();
         break;
       case 1:
-        this.meta.namespace = word(r.whole());
+        this.meta.namespace = word(r);
         break;
       case 2:
         this.meta.name = r.whole();
@@ -103,8 +92,7 @@ class PodFields {
         this.meta.resourceVersion = r.whole();
         break;
       case 4: {
-        const text = r.raw();
-        this.labels = labelSets.get(text) ?? labelSets.put(text, Object.freeze(JSON.parse(text)));
+        this.labels = r.interned(labelSets, frozen);
         break;
       }
       case 5:
@@ -123,8 +111,10 @@ class PodFields {
     if (!this.r.fields(OWNER, this.ownerField)) return;
     const kind = String(this.ownerKind);
     const name = String(this.ownerName);
-    const key = `${kind}\n${name}`;
-    const ref = owners.get(key) ?? owners.put(key, { kind, name });
+    let byName = owners.get(kind);
+    if (byName === undefined || byName.size >= 8192) owners.set(kind, (byName = new Map()));
+    let ref = byName.get(name);
+    if (ref === undefined) byName.set(name, (ref = { kind, name }));
     this.firstOwner ??= ref;
     if (this.ownerController && this.owner === undefined) this.owner = ref;
   };
@@ -136,12 +126,12 @@ class PodFields {
   };
 
   private readonly spec = (): void => {
-    this.nodeName = word(this.r.whole());
+    this.nodeName = word(this.r);
   };
 
   private readonly status = (j: number): void => {
     const r = this.r;
-    if (j === 0) this.phase = word(r.whole());
+    if (j === 0) this.phase = word(r);
     else if (j === 1) r.elements(this.condition);
     else {
       this.init = j === 2;

@@ -221,6 +221,22 @@ export class JsonReader {
     }
   }
 
+  /**
+   * The value at the cursor as `table` holds it, found by the bytes of its JSON text: a value
+   * seen before makes no string at all. On a miss, `make` turns the text into the value (give a
+   * function made once, not a closure per call).
+   */
+  interned<T>(table: ByteTable<T>, make: (json: string) => T): T {
+    const start = (this.ws(), this.i);
+    this.skip();
+    const b = this.b;
+    const end = this.i;
+    let h = 0x811c9dc5 ^ (end - start);
+    for (let k = start; k < end; k++) h = Math.imul(h ^ b[k], 0x01000193);
+    const found = table.get(b, start, end, h);
+    return found !== undefined ? found : table.put(b, start, end, h, make(b.utf8Slice(start, end)));
+  }
+
   /** The value's JSON text as it stands in the document. */
   raw(): string {
     const start = (this.ws(), this.i);
@@ -276,6 +292,47 @@ export class JsonReader {
     if (this.ws() !== undefined) this.fail('unexpected data after the document');
   }
 }
+
+/**
+ * Values by the bytes of their JSON text (see JsonReader.interned): label sets, owners, namespace
+ * and node names shared by many pods. Bounded: a table that fills up starts over (the sharing is
+ * lost, nothing else).
+ */
+export class ByteTable<T> {
+  private readonly buckets = new Map<number, { bytes: Uint8Array; value: T }[]>();
+  private size = 0;
+  constructor(private readonly max: number) {}
+
+  get(b: Uint8Array, start: number, end: number, hash: number): T | undefined {
+    const bucket = this.buckets.get(hash);
+    if (bucket === undefined) return undefined;
+    const len = end - start;
+    for (const e of bucket) {
+      const x = e.bytes;
+      if (x.length !== len) continue;
+      let k = 0;
+      while (k < len && x[k] === b[start + k]) k++;
+      if (k === len) return e.value;
+    }
+    return undefined;
+  }
+
+  put(b: Uint8Array, start: number, end: number, hash: number, value: T): T {
+    if (this.size >= this.max) {
+      this.buckets.clear();
+      this.size = 0;
+    }
+    const entry = { bytes: Uint8Array.prototype.slice.call(b, start, end), value };
+    const bucket = this.buckets.get(hash);
+    if (bucket === undefined) this.buckets.set(hash, [entry]);
+    else bucket.push(entry);
+    this.size++;
+    return value;
+  }
+}
+
+/** JSON.parse as a `make` for JsonReader.interned (made once). */
+export const parseJson = (json: string): unknown => JSON.parse(json);
 
 const EMPTY = Buffer.alloc(0);
 const shared = new JsonReader(EMPTY as Buffer & { utf8Slice(start: number, end: number): string });
