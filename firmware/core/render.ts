@@ -86,7 +86,8 @@ export class Painter {
       }
       this.used = start;
       for (let r = 0; r < model.held; r++) {
-        const lane = cell(model.laneAt, top(model.info[r]));
+        // (top() written out: a call per pod costs on Espruino.)
+        const lane = cell(model.laneAt, Math.floor(model.info[r] / 65536));
         model.pled[r] = 0;
         if (lane > 0) {
           const at = (lane - 1) * LANE;
@@ -201,12 +202,13 @@ export class Painter {
     let best = from;
     let bestCount = 0;
     let c = -1;
-    // (Without aggregation a run is one pod.)
+    // (Without aggregation a run is one pod.) Counting from x on is enough: the first pod of a
+    // group sees all of it, a later one fewer than the best count by then, which never wins.
     if (aggregated) {
       for (let x = from; x < to; x++) {
         if (failing(low(model.info[o[x]]))) c = blink(now, 1000, 500) ? RED : 0;
         let count = 0;
-        for (let y = from; y < to; y++) if (mid(model.info[o[y]]) === mid(model.info[o[x]])) count = count + 1;
+        for (let y = x; y < to; y++) if (mid(model.info[o[y]]) === mid(model.info[o[x]])) count = count + 1;
         if (count > bestCount) {
           best = x;
           bestCount = count;
