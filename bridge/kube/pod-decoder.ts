@@ -18,6 +18,9 @@ const labelSets = new ByteTable<Record<string, string>>(8192);
 const owners = new Map<string, Map<string, { kind: string; name: string }>>();
 const words = new ByteTable<unknown>(8192);
 const frozen = (json: string): Record<string, string> => Object.freeze(JSON.parse(json) as Record<string, string>);
+/** Creation times, by their text: pods created in the same second share one entry. */
+const times = new ByteTable<number>(4096);
+const parseTime = (json: string): number => time(JSON.parse(json));
 /** A short string shared (the namespace, the node), anything else as it is. */
 const word = (r: JsonReader): unknown => (r.ws() === 34 ? r.interned(words, parseJson) : r.whole());
 const POD = keys('metadata', 'spec', 'status');
@@ -40,7 +43,8 @@ class PodFields {
   meta: { uid: any; namespace: any; name: any; resourceVersion: any } = { uid: undefined, namespace: undefined, name: undefined, resourceVersion: undefined };
   labels: any;
   deletion: any;
-  created: any;
+  /** creationTimestamp as ms since the epoch (0 when absent). */
+  createdAt = 0;
   owner: { kind: string; name: string } | undefined;
   firstOwner: { kind: string; name: string } | undefined;
   nodeName: any;
@@ -63,7 +67,8 @@ class PodFields {
   reset(r: JsonReader): void {
     this.r = r;
     this.meta = { uid: undefined, namespace: undefined, name: undefined, resourceVersion: undefined };
-    this.labels = this.deletion = this.created = this.nodeName = this.phase = undefined;
+    this.labels = this.deletion = this.nodeName = this.phase = undefined;
+    this.createdAt = 0;
     this.owner = this.firstOwner = undefined;
     this.ready = this.scheduled = this.unschedulable = false;
     this.initWaiting = this.waiting = NOT_WAITING;
@@ -99,7 +104,7 @@ class PodFields {
         this.deletion = r.whole();
         break;
       case 6:
-        this.created = r.whole();
+        this.createdAt = r.interned(times, parseTime);
         break;
       default:
         r.elements(this.ownerReference);
@@ -213,7 +218,7 @@ export const decodePod: Decoder = (r: JsonReader): DecodedPod | unknown => {
     deleting: Boolean(f.deletion),
     owner: f.owner ?? f.firstOwner,
     revision: labels['pod-template-hash'] ?? labels['controller-revision-hash'],
-    createdAt: time(f.created),
+    createdAt: f.createdAt,
   };
   return { metadata: meta, lean };
 };
