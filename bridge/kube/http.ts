@@ -351,7 +351,9 @@ export class KubeHttp {
         (chunk: Buffer) => {
           if (settled) return;
           let start = 0;
-          for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, start)) {
+          const n = chunk.length;
+          // Most pieces are one event and its newline: after it, no second search for one.
+          for (let i = chunk.indexOf(10); i !== -1; i = start < n ? chunk.indexOf(10, start) : -1) {
             if (pendingSize > 0) {
               const whole = joined(chunk.subarray(start, i));
               pending = [];
