@@ -278,9 +278,15 @@ export function rawGet(t: RawTarget, signal: AbortSignal | undefined, timeoutMs:
       }
       const lines = head.subarray(0, end).toString('latin1').split('\r\n');
       const rest = head.subarray(end + 4);
-      head = undefined;
       const status = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0]);
       if (!status) return settle(new KubeError('decode', `${what}: not an HTTP response: ${lines[0].slice(0, 80)}`));
+      if (status[1].startsWith('1')) {
+        // An interim answer (103 Early Hints, 100 Continue): the real one follows.
+        head = Buffer.alloc(0);
+        if (rest.length > 0) socket.emit('data', rest);
+        return;
+      }
+      head = undefined;
       let chunked = false;
       let length = -1;
       for (const line of lines.slice(1)) {

@@ -66,7 +66,7 @@ async function watch(kh: KubeHttp, signal = new AbortController().signal): Promi
 const head = (status: string, headers: string[]) => `HTTP/1.1 ${status}\r\n${headers.join('\r\n')}\r\n\r\n`;
 const expected = events.map((_, i) => `MODIFIED p-${i}`);
 
-t.test('chunked: sizes in either case, extensions and trailers, cut at any byte', async (t) => {
+t.test('chunked: sizes in either case, extensions and trailers, after an interim answer, cut at any byte', async (t) => {
   let request = '';
   const body = events
     .map((e, i) => {
@@ -76,7 +76,8 @@ t.test('chunked: sizes in either case, extensions and trailers, cut at any byte'
     .join('');
   const kh = await serve(t, (r) => {
     request = r;
-    return Buffer.from(head('200 OK', ['Content-Type: application/json', 'Transfer-Encoding: chunked']) + body + '0\r\nX-Trailer: yes\r\n\r\n');
+    // An interim answer first (a proxy's Early Hints): the real one follows it.
+    return Buffer.from(head('103 Early Hints', ['Link: </x>']) + head('200 OK', ['Content-Type: application/json', 'Transfer-Encoding: chunked']) + body + '0\r\nX-Trailer: yes\r\n\r\n');
   });
   const { got, err } = await watch(kh);
   t.equal(err, undefined, 'the stream ended cleanly');
