@@ -115,11 +115,23 @@ export class JsonReader {
       return;
     }
     let depth = 0;
-    for (let k = this.i; k < b.length; ) {
+    const n = b.length;
+    for (let k = this.i; k < n; ) {
       const d = b[k];
       if (d === QUOTE) {
-        this.i = k;
-        k = this.skipString() + 1;
+        // A string, inline: most of a pod's bytes (its spec, managedFields) pass through here.
+        let c = b[++k];
+        for (;;) {
+          while (c !== QUOTE && c !== BACKSLASH && k < n) c = b[++k];
+          if (c === QUOTE) break;
+          if (k >= n) {
+            this.i = k;
+            this.fail('unterminated string');
+          }
+          k += 2; // an escape: the next byte is never the end
+          c = b[k];
+        }
+        k++;
         continue;
       }
       if (d === OPEN_OBJECT || d === OPEN_ARRAY) depth++;
