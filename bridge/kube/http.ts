@@ -260,7 +260,7 @@ export class KubeHttp {
       destroy: () => res.destroy(),
       start(onData, onEnd, onError) {
         let ended = false;
-        res.on('data', onData);
+        res.on('data', (chunk: Buffer) => onData(chunk, 0, chunk.length));
         res.on('end', () => {
           ended = true;
           onEnd();
@@ -329,13 +329,14 @@ export class KubeHttp {
         reject(err);
         res.destroy();
       };
-      const line = (buf: Buffer): void => {
-        if (buf.length === 0) return;
+      /** One event: bytes [start, end) of `buf`, followed by its newline or the buffer's end. */
+      const line = (buf: Buffer, start: number, end: number): void => {
+        if (end === start) return;
         let ev: Obj;
         try {
-          ev = (eventFields ? project(buf, eventFields) : JSON.parse(buf.toString('utf8'))) as Obj;
+          ev = (eventFields ? project(buf, eventFields, start, end) : JSON.parse(buf.toString('utf8', start, end))) as Obj;
           // An ERROR carries a Status, not the watched kind: read it whole.
-          if (eventFields && ev.type === 'ERROR') ev = JSON.parse(buf.toString('utf8')) as Obj;
+          if (eventFields && ev.type === 'ERROR') ev = JSON.parse(buf.toString('utf8', start, end)) as Obj;
         } catch (err) {
           return fail(new KubeError('decode', `${what}: an event is not JSON: ${(err as Error).message}`));
         }
@@ -347,31 +348,34 @@ export class KubeHttp {
         }
         w.onEvent(type, object);
       };
+      const whole = (b: Buffer): void => line(b, 0, b.length);
       res.start(
-        (chunk: Buffer) => {
+        (chunk: Buffer, from: number, to: number) => {
           if (settled) return;
-          let start = 0;
-          const n = chunk.length;
-          // Most pieces are one event and its newline: after it, no second search for one.
-          for (let i = chunk.indexOf(10); i !== -1; i = start < n ? chunk.indexOf(10, start) : -1) {
+          // The piece is bytes [from, to) of chunk, read in place: a line that ends inside it is
+          // decoded there (its newline ends it), no Buffer made for it.
+          let start = from;
+          for (;;) {
+            const i = start < to ? chunk.indexOf(10, start) : -1;
+            if (i === -1 || i >= to) break;
             if (pendingSize > 0) {
-              const whole = joined(chunk.subarray(start, i));
+              const joinedLine = joined(chunk.subarray(start, i));
               pending = [];
               pendingSize = 0;
-              line(whole);
-            } else line(chunk.subarray(start, i));
+              whole(joinedLine);
+            } else line(chunk, start, i);
             start = i + 1;
             if (settled) return;
           }
-          if (start < chunk.length) {
-            pending.push(start === 0 ? chunk : chunk.subarray(start));
-            pendingSize += chunk.length - start;
+          if (start < to) {
+            pending.push(chunk.subarray(start, to));
+            pendingSize += to - start;
             if (pendingSize > this.maxEventBytes) fail(new KubeError('too-large', `${what}: one event larger than ${this.maxEventBytes} bytes`));
           }
         },
         () => {
           if (settled) return;
-          if (pendingSize > 0) line(joined(Buffer.alloc(0)));
+          if (pendingSize > 0) whole(joined(Buffer.alloc(0)));
           if (settled) return;
           settled = true;
           resolve();
@@ -385,8 +389,8 @@ export class KubeHttp {
 /** A watch response: its status, then its body in pieces (however the bytes arrived). */
 interface WatchBody {
   statusCode: number;
-  /** The body's pieces, its clean end, or what went wrong (once: nothing after it). */
-  start(onData: (piece: Buffer) => void, onEnd: () => void, onError: (err: KubeError) => void): void;
+  /** The body's pieces (bytes [start, end) of `buf`), its clean end, or what went wrong (once: nothing after it). */
+  start(onData: (buf: Buffer, start: number, end: number) => void, onEnd: () => void, onError: (err: KubeError) => void): void;
   destroy(): void;
 }
 
@@ -399,10 +403,10 @@ function collect(res: WatchBody, max: number, what: string, timeoutMs: number): 
     const done = (err: KubeError | undefined): void => settle(err, err ? undefined : Buffer.concat(chunks));
     const timer = setTimeout(() => done(new KubeError('timeout', `${what}: the response did not finish within ${timeoutMs} ms`)), timeoutMs);
     res.start(
-      (piece) => {
-        size += piece.length;
+      (buf, start, end) => {
+        size += end - start;
         if (size > max) return done(new KubeError('too-large', `${what}: response larger than ${max} bytes`));
-        chunks.push(piece);
+        chunks.push(buf.subarray(start, end));
       },
       () => done(undefined),
       done,

@@ -50,27 +50,39 @@ const [QUOTE, BACKSLASH, OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY, COM
 /* eslint-disable @typescript-eslint/no-explicit-any -- decoded JSON */
 export class JsonReader {
   i = 0;
+  /** Where the document starts and ends in the buffer (see reset()). */
+  private start = 0;
+  private n: number;
   /** The last string skipped held an escape (whole() then needs JSON.parse for it). */
   private escaped = false;
-  constructor(private b: Buffer & { utf8Slice(start: number, end: number): string }) {}
+  constructor(private b: Buffer & { utf8Slice(start: number, end: number): string }) {
+    this.n = b.length;
+  }
 
-  /** Reads another document (one reader serves every event: no allocation per event). */
-  reset(b: Buffer): this {
+  /**
+   * Reads another document, bytes [start, end) of `b` (one reader serves every event: no
+   * allocation per event). The byte at `end`, if any, must be a newline (a watch line's end):
+   * nothing is read past it.
+   */
+  reset(b: Buffer, start = 0, end = b.length): this {
     this.b = b as Buffer & { utf8Slice(start: number, end: number): string };
-    this.i = 0;
+    this.i = this.start = start;
+    this.n = end;
     return this;
   }
 
   private fail(what: string): never {
-    throw new SyntaxError(`${what} at byte ${this.i}`);
+    throw new SyntaxError(`${what} at byte ${this.i - this.start}`);
   }
 
-  /** Skips whitespace; the byte at the cursor. */
+  /** Skips whitespace; the byte at the cursor (undefined at the end of the document). */
   ws(): number {
     const b = this.b;
     let c = b[this.i];
-    while (c === 32 || c === 10 || c === 13 || c === 9) c = b[++this.i];
-    return c;
+    if (c > 32) return c; // not whitespace: the common case, one compare
+    const n = this.n;
+    while (this.i < n && (c === 32 || c === 10 || c === 13 || c === 9)) c = b[++this.i];
+    return this.i < n ? c : (undefined as unknown as number);
   }
 
   private expect(c: number): void {
@@ -81,7 +93,7 @@ export class JsonReader {
   /** From an opening quote to just past the closing one; the index of the closing quote. */
   private skipString(): number {
     const b = this.b;
-    const n = b.length;
+    const n = this.n;
     let k = this.i + 1;
     this.escaped = false;
     for (;;) {
@@ -109,13 +121,13 @@ export class JsonReader {
     if (c !== OPEN_OBJECT && c !== OPEN_ARRAY) {
       // A number or a literal: up to the next delimiter.
       let k = this.i;
-      for (let d = b[k]; k < b.length && d !== COMMA && d !== CLOSE_OBJECT && d !== CLOSE_ARRAY && d !== 32 && d !== 10 && d !== 13 && d !== 9; d = b[++k]);
+      for (let d = b[k]; k < this.n && d !== COMMA && d !== CLOSE_OBJECT && d !== CLOSE_ARRAY && d !== 32 && d !== 10 && d !== 13 && d !== 9; d = b[++k]);
       if (k === this.i) this.fail('expected a value');
       this.i = k;
       return;
     }
     let depth = 0;
-    const n = b.length;
+    const n = this.n;
     for (let k = this.i; k < n; ) {
       const d = b[k];
       if (d === QUOTE) {
@@ -158,7 +170,7 @@ export class JsonReader {
       let v = 0;
       let k = start;
       for (let d = c; d >= 48 && d <= 57 && k - start < 15; d = b[++k]) v = v * 10 + d - 48;
-      const d = b[k];
+      const d = k < this.n ? b[k] : undefined;
       if (d === COMMA || d === CLOSE_OBJECT || d === CLOSE_ARRAY || d === undefined || d === 32 || d === 10 || d === 13 || d === 9) {
         if (c !== 48 || k === start + 1) {
           this.i = k;
@@ -350,11 +362,19 @@ const EMPTY = Buffer.alloc(0);
 const shared = new JsonReader(EMPTY as Buffer & { utf8Slice(start: number, end: number): string });
 let busy = false;
 
-/** The parts of the JSON document in `bytes` that `shape` names. */
-export function project(bytes: Buffer, shape: Shape): any {
+/**
+ * The parts of the JSON document in `bytes` (or in its bytes [start, end), when the byte at `end`
+ * is a newline: a watch line read in place) that `shape` names.
+ */
+export function project(bytes: Buffer, shape: Shape, start = 0, end = bytes.length): any {
+  if (end < bytes.length && bytes[end] !== 10) {
+    bytes = bytes.subarray(start, end);
+    start = 0;
+    end = bytes.length;
+  }
   // One reader for all documents; a decoder that projects another document inside gets its own.
   const mine = !busy;
-  const r = mine ? shared.reset(bytes) : new JsonReader(bytes as Buffer & { utf8Slice(start: number, end: number): string });
+  const r = mine ? shared.reset(bytes, start, end) : new JsonReader(bytes as Buffer & { utf8Slice(start: number, end: number): string }).reset(bytes, start, end);
   busy = true;
   try {
     const v = r.value(compile(shape));

@@ -45,7 +45,7 @@ const DONE = 7;
  */
 export class RawResponse {
   statusCode = 0;
-  private onData: (piece: Buffer) => void = () => {};
+  private onData: (buf: Buffer, start: number, end: number) => void = () => {};
   private onEnd: () => void = () => {};
   private onError: (err: KubeError) => void = () => {};
   private stash: Buffer | undefined;
@@ -65,8 +65,11 @@ export class RawResponse {
     private readonly what: string,
   ) {}
 
-  /** The body's pieces, its end, or what went wrong (once; nothing after it). */
-  start(onData: (piece: Buffer) => void, onEnd: () => void, onError: (err: KubeError) => void): void {
+  /**
+   * The body's pieces (bytes [start, end) of `buf`: read in place, no Buffer made per piece), its
+   * end, or what went wrong (once; nothing after it).
+   */
+  start(onData: (buf: Buffer, start: number, end: number) => void, onEnd: () => void, onError: (err: KubeError) => void): void {
     this.onData = onData;
     this.onEnd = onEnd;
     this.onError = onError;
@@ -101,10 +104,10 @@ export class RawResponse {
       return;
     }
     if (!this.chunked) {
-      if (this.left < 0) return this.onData(d);
+      if (this.left < 0) return this.onData(d, 0, d.length);
       const take = Math.min(this.left, d.length);
       this.left -= take;
-      if (take > 0) this.onData(take === d.length ? d : d.subarray(0, take));
+      if (take > 0) this.onData(d, 0, take);
       if (this.left === 0) this.end();
       return;
     }
@@ -136,7 +139,7 @@ export class RawResponse {
           break;
         case DATA: {
           const take = Math.min(this.left, n - i);
-          this.onData(take === n && i === 0 ? d : d.subarray(i, i + take));
+          this.onData(d, i, i + take);
           i += take;
           this.left -= take;
           if (this.left === 0) this.state = DATA_CR;
