@@ -117,14 +117,17 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-const validators = new Map<boolean, ReturnType<InstanceType<typeof Ajv2019>['compile']>>();
+// One compiled validator (compiling the schema costs a few MB of code and closures). It is held
+// weakly: a bridge validates its config once at start, and the memory goes back after that; tests
+// that load many configs in a row find it still there.
+let cached: WeakRef<ReturnType<InstanceType<typeof Ajv2019>['compile']>> | undefined;
 
-function validator(useDefaults: boolean) {
-  let v = validators.get(useDefaults);
+function validator() {
+  let v = cached?.deref();
   if (!v) {
     // verbose: errors carry their schema node, which holds 'x-error' and the keys for "did you mean".
-    v = new Ajv2019({ useDefaults, allErrors: true, strict: false, verbose: true }).compile(schema);
-    validators.set(useDefaults, v);
+    v = new Ajv2019({ useDefaults: true, allErrors: true, strict: false, verbose: true }).compile(schema);
+    cached = new WeakRef(v);
   }
   return v;
 }
@@ -150,15 +153,15 @@ export function loadConfig(options: LoadOptions = {}): BridgeConfig {
   const refuse = (problems: string[]) => new ConfigError(`invalid configuration${options.file ? ` in ${options.file}` : ''}: ${problems.join('; ')}`);
   // First the settings as written, before boards inherit boardDefaults: a typo in boardDefaults
   // is reported once, where it is, not once per board.
-  const asWritten = validator(false);
-  if (!asWritten(structuredClone(merged))) throw refuse(describeErrors(asWritten.errors ?? [], schema));
+  // (On a copy: the defaults the validator fills in are not wanted yet.)
+  const validate = validator();
+  if (!validate(structuredClone(merged))) throw refuse(describeErrors(validate.errors ?? [], schema));
   const bad = checkSelectors(merged);
   if (bad.length > 0) throw refuse(bad);
   // Boards inherit boardDefaults before the schema fills in its own defaults.
   const defaults = (merged.boardDefaults ?? {}) as Record<string, unknown>;
   if (Array.isArray(merged.boards)) merged.boards = merged.boards.map((b: unknown) => ({ ...defaults, ...(b as object) }));
-  const withDefaults = validator(true);
-  if (!withDefaults(merged)) throw refuse(describeErrors(withDefaults.errors ?? [], schema));
+  if (!validate(merged)) throw refuse(describeErrors(validate.errors ?? [], schema));
   const config = merged as unknown as BridgeConfig;
   const ids = config.boards.map((b) => b.id);
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);

@@ -98,7 +98,9 @@ t.test('the image: production install, compiled entrypoint, bridge on the simula
   const stage = runtimeStage();
   t.same(stage.install.slice(0, 2), ['npm', 'ci'], 'the runtime stage installs with npm ci');
   t.ok(stage.install.includes('--omit=dev') && stage.install.includes('--omit=optional'), 'production packages only, no optional (esbuild binary) ones');
-  t.same(stage.entrypoint, ['node', 'dist/bin/podlights.js'], 'the entrypoint is compiled JavaScript');
+  t.equal(stage.entrypoint[0], 'node', 'the entrypoint is node');
+  t.equal(stage.entrypoint.at(-1), 'dist/bin/podlights.js', 'running compiled JavaScript (no loader)');
+  t.ok(stage.entrypoint.slice(1, -1).every((a) => /^--[a-z-]+(=\S+)?$/.test(a) && !/loader|import|require/.test(a)), `with V8 flags only: ${stage.entrypoint.slice(1, -1).join(' ') || 'none'}`);
   t.same(stage.cmd[0], 'bridge', 'the default command is the bridge');
 
   const app = mkdtempSync(join(tmpdir(), 'podlights-image-'));

@@ -56,6 +56,9 @@ export function clientOptions(c: MqttConnection, will: IClientOptions['will']): 
     reconnectPeriod: 0,
     // Frames published while offline would be stale by the time the link is back: drop and count.
     queueQoSZero: false,
+    // mqtt-packet otherwise builds 65,536 two-byte Buffers (every packet id and length it might
+    // write) at the first publish: 3-14 MB of RSS for a bridge that writes a few numbers a second.
+    writeCache: false,
     will,
   };
 }
