@@ -117,8 +117,11 @@ export class BoardView {
       if (d !== undefined && d.cluster === cluster.name) {
         // The same pod in a new object: updated in place (no allocation per event); what
         // depended on the old object is forgotten (patchPods keeps it when it still holds).
+        // Label sets are shared between pod objects (kube/pod-decoder.ts), so the same set on the
+        // same node and namespace is the same answer: no selector run per status change.
+        const shows = same && d.pod.labels === pod.labels ? d.shows : this.selection.shows(pod);
         d.pod = pod;
-        d.shows = this.selection.shows(pod);
+        d.shows = shows;
         d.state = podState(pod);
         d.laneKey = laneKey;
         d.workload = undefined;
