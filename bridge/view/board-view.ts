@@ -394,7 +394,9 @@ export class BoardView {
         const d = this.derived(cluster, pod);
         if (d.shows !== shows || d.laneKey !== laneKey) return undefined;
         if (!d.shows) continue;
-        if (was.revision !== pod.revision || was.owner?.name !== pod.owner?.name || was.labels['podlights.io/color'] !== pod.labels['podlights.io/color'] || was.labels['blinktColor'] !== pod.labels['blinktColor']) return undefined;
+        if (was.revision !== pod.revision || was.owner?.name !== pod.owner?.name) return undefined;
+        // Shared label sets: the same set means the same colors, without two lookups per event.
+        if (was.labels !== pod.labels && (was.labels['podlights.io/color'] !== pod.labels['podlights.io/color'] || was.labels['blinktColor'] !== pod.labels['blinktColor'])) return undefined;
         d.workload = workload;
         d.groupKey = groupKey;
         const handle = d.handle;
