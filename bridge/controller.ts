@@ -1,7 +1,7 @@
 // The bridge: clusters -> views -> link -> transports, each part with start()/stop(). The
 // controller only wires them; data flows one way, and a board's HELLO comes back up through the
 // link as "this board exists, with so many LEDs", upon which its view is computed.
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeAccess } from './kube/kubeconfig.ts';
 import { ClusterWatch, SHOW_SELECTORS } from './kube/cluster-watch.ts';
 import type { ClusterWatchOptions } from './kube/cluster-watch.ts';
 import { Link } from './link/link.ts';
@@ -12,7 +12,8 @@ import type { BoardSettings, BoardViewSettings } from './config/load.ts';
 
 export interface ClusterSource {
   name: string;
-  kubeConfig: KubeConfig;
+  /** The connection: a kubeconfig context or the service account (client-node's KubeConfig fits too). */
+  kubeConfig: KubeAccess;
 }
 
 export interface BridgeOptions {

@@ -1,12 +1,12 @@
 // Everything the bridge watches in one cluster, kept as lean maps for the view, with the
 // cluster's health: healthy while every watch is synced and connected, degraded while some fail,
 // unreachable once all have failed (or none ever connected) for longer than a grace period.
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterHealth, ClusterState, LeanNode, LeanPod, LeanService, LeanWorkload, WorkloadKind } from './lean.ts';
 import { workloadKey } from './lean.ts';
 import { leanNode, leanService, leanWorkload } from './normalize.ts';
 import { decodePod, leanOf } from './pod-decoder.ts';
 import { KubeHttp } from './http.ts';
+import type { KubeAccess } from './kubeconfig.ts';
 import type { KubeHttpLimits } from './http.ts';
 import { Recovery, Reflector } from './reflector.ts';
 import type { ReflectorProblem, ReflectorStatus } from './reflector.ts';
@@ -16,7 +16,7 @@ export const SHOW_SELECTORS = ['blinkt=show', 'podlights.io/show=true'];
 
 export interface ClusterWatchOptions {
   name: string;
-  kubeConfig: KubeConfig;
+  kubeConfig: KubeAccess;
   /** DaemonSet mode: only pods bound to this node (field selector spec.nodeName). */
   nodeName?: string;
   /**

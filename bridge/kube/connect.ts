@@ -1,7 +1,6 @@
 // Cluster connections: one per context of a kubeconfig (kubeconfig.ts reads it, without
 // client-node), or the pod's service account. A plain-http server (the simulator, a local proxy)
 // needs nothing special: there is no TLS to verify.
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterSource } from '../controller.ts';
 import { ContextAccess, defaultKubeconfigFiles, inClusterKubeconfig, parseKubeconfig, readKubeconfigFiles } from './kubeconfig.ts';
 import type { KubeAccess, Kubeconfig } from './kubeconfig.ts';
@@ -13,12 +12,7 @@ export class ConnectError extends Error {
   }
 }
 
-/**
- * ClusterSource still types its connection as client-node's KubeConfig (bridge/controller.ts,
- * bridge/kube/cluster-watch.ts); the only thing that uses it is KubeHttp, which takes any
- * KubeAccess. Until those two say KubeAccess, the connection is handed over through this one cast.
- */
-const source = (name: string, access: KubeAccess): ClusterSource => ({ name, kubeConfig: access as unknown as KubeConfig });
+const source = (name: string, access: KubeAccess): ClusterSource => ({ name, kubeConfig: access });
 
 /**
  * One cluster per context (default: the current context), named after the context. `file` is one

@@ -11,7 +11,6 @@ import { delimiter, join } from 'node:path';
 import { ContextAccess, defaultKubeconfigFiles, inClusterKubeconfig, parseKubeconfig, readKubeconfigFiles } from '../../bridge/kube/kubeconfig.ts';
 import { fromKubeconfig, inCluster } from '../../bridge/kube/connect.ts';
 import { KubeHttp } from '../../bridge/kube/http.ts';
-import type { KubeAccess } from '../../bridge/kube/kubeconfig.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -205,7 +204,7 @@ t.test('an exec credential plugin runs through client-node, and the token reache
     `clusters:\n- name: c\n  cluster: {server: "${url}"}\nusers:\n- name: u\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ../bin/cred.js\n      interactiveMode: Never\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\n`,
   );
   const [source] = fromKubeconfig({ file });
-  const kh = new KubeHttp(source.kubeConfig as unknown as KubeAccess);
+  const kh = new KubeHttp(source.kubeConfig);
   t.teardown(() => kh.close());
   await kh.get('/version');
   t.equal(seen, 'Bearer from-plugin');

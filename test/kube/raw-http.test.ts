@@ -10,7 +10,6 @@ import type { AddressInfo, Socket } from 'node:net';
 import { KubeHttp, KubeError } from '../../bridge/kube/http.ts';
 import { fromKubeconfig } from '../../bridge/kube/connect.ts';
 import { kubeconfigText } from '../../bridge/sim/kubeconfig.ts';
-import type { KubeAccess } from '../../bridge/kube/kubeconfig.ts';
 
 const event = (i: number) => `${JSON.stringify({ type: 'MODIFIED', object: { metadata: { name: `p-${i}`, resourceVersion: String(i) }, pad: 'x'.repeat(i * 13) } })}\n`;
 const events = Array.from({ length: 12 }, (_, i) => event(i));
@@ -48,7 +47,7 @@ async function serve(t: Test, response: (request: string) => Buffer, opts: { kee
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const [source] = fromKubeconfig({ text: kubeconfigText([{ name: 'x', url }]) });
-  const kh = new KubeHttp(source.kubeConfig as unknown as KubeAccess, { requestTimeoutMs: 5000 });
+  const kh = new KubeHttp(source.kubeConfig, { requestTimeoutMs: 5000 });
   t.teardown(() => kh.close());
   return kh;
 }
