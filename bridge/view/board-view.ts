@@ -12,8 +12,8 @@ import { LANE_KIND_OF, laneLabel, planLanes } from './lanes.ts';
 import type { LaneSplit } from './lanes.ts';
 import { podState } from './pod-state.ts';
 import { Selection } from './selection.ts';
-import { idleWorkloads } from './traffic.ts';
 import type { SelectionConfig } from './selection.ts';
+import { idleWorkloads } from './traffic.ts';
 import { newestReplicaSets, podWorkload, rolloutInProgress } from './workloads.ts';
 import type { PodWorkload } from './workloads.ts';
 import type { LeanWorkload } from '../kube/lean.ts';
@@ -85,6 +85,12 @@ function nodeHealth(cluster: ClusterState, name: string, clusterHealth: number):
   if (node === undefined) return cluster.nodes.size > 0 ? HEALTH.UNREACHABLE : clusterHealth;
   if (!node.ready) return HEALTH.UNREACHABLE;
   return node.unschedulable ? HEALTH.DEGRADED : HEALTH.HEALTHY;
+}
+
+/** A group's color and flags: the new side of a rollout tinted, a workload waiting without traffic dimmed. */
+function groupLook(base: Rgb, o: { rolling: boolean; waiting: boolean }): Rgb & { flags: number } {
+  const tinted = o.rolling ? newRevisionTint(base) : base;
+  return { ...(o.waiting ? idleTint(tinted) : tinted), flags: (o.rolling ? GROUP_FLAG.NEW_REVISION : 0) | (o.waiting ? GROUP_FLAG.IDLE : 0) };
 }
 
 const byAge = (a: LeanPod, b: LeanPod): number => a.createdAt - b.createdAt || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -299,10 +305,7 @@ export class BoardView {
       const base = labelled ?? paletteColor(s.pod.owner ? s.workloadKey : s.pod.namespace);
       if (labelled) this.noteLabelColor(s.pod.owner ? s.workloadKey : `Pod/${s.pod.namespace}/${s.pod.name}`, labelled);
       const rolling = s.isNew && activeRollouts.has(`${s.cluster.name}/${s.workloadKey}`);
-      const waiting = s.pod.owner !== undefined && idle.get(s.cluster)!.has(s.workloadKey);
-      const tinted = rolling ? newRevisionTint(base) : base;
-      const color = waiting ? idleTint(tinted) : tinted;
-      const flags = (rolling ? GROUP_FLAG.NEW_REVISION : 0) | (waiting ? GROUP_FLAG.IDLE : 0);
+      const { flags, ...color } = groupLook(base, { rolling, waiting: s.pod.owner !== undefined && idle.get(s.cluster)!.has(s.workloadKey) });
       let id = this.groups.get(s.groupKey);
       if (id === undefined) {
         // All 256 groups in use (counted by exhausted()): share one of the same color, or the first.
@@ -341,9 +344,7 @@ export class BoardView {
         group = this.groups.get(w.newGroupKey);
         if (group !== undefined) {
           const wkey = key.slice(w.cluster.name.length + 1);
-          const base = newRevisionTint(paletteColor(wkey));
-          const waiting = idle.get(w.cluster)!.has(wkey);
-          state.groups[group] = { ...(waiting ? idleTint(base) : base), flags: GROUP_FLAG.NEW_REVISION | (waiting ? GROUP_FLAG.IDLE : 0) };
+          state.groups[group] = groupLook(paletteColor(wkey), { rolling: true, waiting: idle.get(w.cluster)!.has(wkey) });
         }
       }
       if (id === undefined || lane === undefined || group === undefined) continue;
